@@ -1,0 +1,29 @@
+import { join } from "node:path";
+import type { Config } from "./config.js";
+import { loadKnowledge, type KnowledgeBase } from "./knowledge/load.js";
+import { HybridIndex } from "./knowledge/search/index.js";
+import { createEmbeddings } from "./knowledge/search/embeddings-factory.js";
+import { Engine } from "./engine/engine.js";
+import { openStore, type Store } from "./store/store.js";
+
+export interface App {
+  config: Config;
+  kb: KnowledgeBase;
+  engine: Engine;
+  store: Store;
+}
+
+/** Knowledge, index and engine: what the server, the CLI and the tests share. */
+export async function createEngine(config: Config): Promise<{ kb: KnowledgeBase; engine: Engine }> {
+  const kb = loadKnowledge(config.knowledgeDir);
+  const embeddings = await createEmbeddings(config.embeddings);
+  const index = await HybridIndex.open(kb, embeddings, join(config.dataDir, "index"));
+  const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours });
+  return { kb, engine };
+}
+
+export async function createApp(config: Config): Promise<App> {
+  const { kb, engine } = await createEngine(config);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, "db") });
+  return { config, kb, engine, store };
+}

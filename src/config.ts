@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { OfficeHoursSchema, parseWeekly, type OfficeHours } from "./engine/office-hours.js";
+
+/** Every environment variable the server reads, parsed once. Defaults give the embedded, offline setup. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().url().optional(),
+  KNOWLEDGE_DIR: z.string().optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  OPERATOR_HOURS: z.string().default("mon-fri 09:00-17:00"),
+  OPERATOR_HOLIDAYS: z.string().default(""),
+  OPERATOR_TIMEZONE: z.string().default("Europe/Rome"),
+  EMBEDDINGS: z.enum(["hash", "openai"]).default("hash"),
+  EMBEDDINGS_MODEL: z.string().optional(),
+  EMBEDDINGS_BASE_URL: z.string().url().optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  knowledgeDir: string;
+  retentionDays: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  officeHours: OfficeHours;
+  embeddings: { kind: "hash" | "openai"; model?: string; baseUrl?: string; apiKey?: string };
+  trustProxy?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  const officeHours = OfficeHoursSchema.parse({
+    timeZone: e.OPERATOR_TIMEZONE,
+    weekly: e.OPERATOR_HOURS,
+    holidays: e.OPERATOR_HOLIDAYS.split(",").map((s) => s.trim()).filter(Boolean),
+  });
+  parseWeekly(officeHours.weekly);
+  if (e.EMBEDDINGS === "openai" && !e.EMBEDDINGS_MODEL) throw new Error("invalid configuration:\n  EMBEDDINGS_MODEL is required with EMBEDDINGS=openai");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(root, e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    knowledgeDir: resolve(root, e.KNOWLEDGE_DIR ?? "knowledge"),
+    retentionDays: e.RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+    officeHours,
+    embeddings: { kind: e.EMBEDDINGS, model: e.EMBEDDINGS_MODEL, baseUrl: e.EMBEDDINGS_BASE_URL, apiKey: e.EMBEDDINGS_API_KEY },
+    trustProxy: e.TRUST_PROXY,
+  };
+}

@@ -1,0 +1,214 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import MiniSearch from "minisearch";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import { Document } from "@langchain/core/documents";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { LANGUAGES, type Lang } from "../../language/languages.js";
+import type { Service } from "../schema.js";
+import type { KnowledgeBase } from "../load.js";
+import { foldName } from "../normalize.js";
+import { terms } from "./text.js";
+
+/**
+ * Hybrid retrieval: a BM25 lexical index (MiniSearch) and a vector index (LangChain HNSWLib over
+ * hnswlib-node), fused by reciprocal rank, with a strong boost when the message names a service.
+ * One document per (service, language), so a question in any language meets the text written for it.
+ */
+
+export interface SearchHit {
+  service: Service;
+  score: number;
+  /** Why it was found: "name" (the message names it), "lexical", "vector". */
+  via: ("name" | "lexical" | "vector")[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** false when nothing matches well enough to be offered as an answer. */
+  fits: boolean;
+}
+
+interface LexDoc {
+  id: string;
+  service: string;
+  names: string;
+  keywords: string;
+  body: string;
+}
+
+const RRF_K = 60;
+const LEX_FIELDS = ["names", "keywords", "body"];
+const LEX_OPTIONS = {
+  fields: LEX_FIELDS,
+  storeFields: ["service"],
+  idField: "id",
+  // Documents are pre-tokenised by `terms()` (folding, stemming, Han bigrams): split on spaces only.
+  tokenize: (s: string) => s.split(" ").filter(Boolean),
+  processTerm: (t: string) => t,
+};
+/** Below these, the best match is too weak to be called an answer (tuned on the dev set, see README). */
+const MIN_LEXICAL_SCORE = 6;
+const MAX_VECTOR_DISTANCE = 0.55;
+
+function lexDocs(s: Service): LexDoc[] {
+  const out: LexDoc[] = [];
+  for (const lang of LANGUAGES) {
+    const t = s.text[lang];
+    if (!t) continue;
+    out.push({
+      id: `${s.id}:${lang}`,
+      service: s.id,
+      names: terms([s.name, ...s.aliases].join(" "), lang).join(" "),
+      keywords: terms(t.keywords.join(" "), lang).join(" "),
+      body: terms(t.summary, lang).join(" "),
+    });
+  }
+  return out;
+}
+
+function vectorText(s: Service, lang: Lang): string | undefined {
+  const t = s.text[lang];
+  if (!t) return undefined;
+  return [s.name, t.keywords.join(", "), t.summary].join(". ");
+}
+
+/** A fingerprint of everything the index depends on: rebuild only when it changes. */
+export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
+  const h = createHash("sha256");
+  h.update(`index-v1|${embedderId}|`);
+  for (const s of [...kb.services].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify(s));
+  return h.digest("hex").slice(0, 16);
+}
+
+export class HybridIndex {
+  private constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly lexical: MiniSearch<LexDoc>,
+    private readonly vectors: HNSWLib,
+    private readonly nameIndex: NamePattern[],
+  ) {}
+
+  /** Loads the persisted index for this knowledge base, or builds and persists it. */
+  static async open(kb: KnowledgeBase, embeddings: EmbeddingsInterface & { id?: string }, cacheDir?: string): Promise<HybridIndex> {
+    const fp = knowledgeFingerprint(kb, embeddings.id ?? embeddings.constructor.name);
+    const dir = cacheDir ? join(cacheDir, fp) : undefined;
+    if (dir && existsSync(join(dir, "complete"))) {
+      try {
+        const lexical = MiniSearch.loadJSON<LexDoc>(readFileSync(join(dir, "lexical.json"), "utf8"), LEX_OPTIONS);
+        const vectors = await HNSWLib.load(join(dir, "vectors"), embeddings);
+        return new HybridIndex(kb, lexical, vectors, buildNameIndex(kb));
+      } catch {
+        // A damaged cache is rebuilt below.
+      }
+    }
+    const index = await HybridIndex.build(kb, embeddings);
+    if (dir) await index.persist(dir);
+    return index;
+  }
+
+  static async build(kb: KnowledgeBase, embeddings: EmbeddingsInterface): Promise<HybridIndex> {
+    const lexical = new MiniSearch<LexDoc>(LEX_OPTIONS);
+    lexical.addAll(kb.services.flatMap(lexDocs));
+    const docs: Document[] = [];
+    for (const s of kb.services)
+      for (const lang of LANGUAGES) {
+        const text = vectorText(s, lang);
+        if (text) docs.push(new Document({ pageContent: text, metadata: { service: s.id, lang } }));
+      }
+    const vectors = await HNSWLib.fromDocuments(docs, embeddings);
+    return new HybridIndex(kb, lexical, vectors, buildNameIndex(kb));
+  }
+
+  private async persist(dir: string): Promise<void> {
+    const tmp = `${dir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, "lexical.json"), JSON.stringify(this.lexical));
+    await this.vectors.save(join(tmp, "vectors"));
+    writeFileSync(join(tmp, "complete"), new Date().toISOString());
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  }
+
+  async search(query: string, lang: Lang, opts: { limit?: number; filter?: (s: Service) => boolean } = {}): Promise<SearchResult> {
+    const limit = opts.limit ?? 5;
+    const fused = new Map<string, { score: number; via: Set<SearchHit["via"][number]> }>();
+    const bump = (id: string, score: number, via: SearchHit["via"][number]) => {
+      const e = fused.get(id) ?? { score: 0, via: new Set() };
+      e.score += score;
+      e.via.add(via);
+      fused.set(id, e);
+    };
+
+    const folded = ` ${foldName(query).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+    const raw = ` ${query.replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+    for (const { pattern, acronym, service } of this.nameIndex)
+      if (pattern.test(acronym ? raw : folded)) bump(service.id, 1, "name");
+
+    const qTerms = [...new Set([...terms(query, lang), ...(lang === "it" ? [] : terms(query, "it"))])];
+    let bestLexical = 0;
+    if (qTerms.length) {
+      const results = this.lexical.search(qTerms.join(" "), {
+        boost: { names: 3, keywords: 2.5, body: 1 },
+        fuzzy: (t) => (t.length > 5 && !t.startsWith("~") ? 0.2 : false),
+        prefix: (t) => t.length > 4 && !t.startsWith("~"),
+        combineWith: "OR",
+      });
+      const seen = new Set<string>();
+      for (const r of results) {
+        const id = r.service as string;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        bestLexical = Math.max(bestLexical, r.score);
+        bump(id, 1 / (RRF_K + seen.size), "lexical");
+      }
+    }
+
+    const vec = await this.vectors.similaritySearchWithScore(query, 60);
+    const seenV = new Set<string>();
+    let bestDistance = 1;
+    for (const [doc, distance] of vec) {
+      const id = doc.metadata.service as string;
+      if (seenV.has(id)) continue;
+      seenV.add(id);
+      bestDistance = Math.min(bestDistance, distance);
+      bump(id, 1 / (RRF_K + seenV.size), "vector");
+    }
+
+    const hits: SearchHit[] = [];
+    for (const [id, e] of fused) {
+      const service = this.kb.byId.get(id);
+      if (!service || (opts.filter && !opts.filter(service))) continue;
+      hits.push({ service, score: e.score, via: [...e.via] });
+    }
+    hits.sort((a, b) => b.score - a.score);
+    const named = hits.some((h) => h.via.includes("name"));
+    return {
+      hits: hits.slice(0, limit),
+      fits: named || bestLexical >= MIN_LEXICAL_SCORE || bestDistance <= MAX_VECTOR_DISTANCE,
+    };
+  }
+}
+
+interface NamePattern {
+  pattern: RegExp;
+  /** Short all-capital acronyms (SAD, CAS, MAP) match only when written in capitals: "I feel sad" is not SAD. */
+  acronym: boolean;
+  service: Service;
+}
+
+/** Whole-word patterns for every name and alias of 3+ characters. */
+function buildNameIndex(kb: KnowledgeBase): NamePattern[] {
+  const out: NamePattern[] = [];
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const s of kb.services)
+    for (const n of [s.name, ...s.aliases]) {
+      const acronym = /^[A-Z][A-Z.]{1,5}$/.test(n.trim());
+      const f = acronym ? n.replace(/\./g, "").trim() : foldName(n).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+      if (f.length < 3) continue;
+      out.push({ pattern: new RegExp(` ${escape(f)} `, "u"), acronym, service: s });
+    }
+  return out;
+}

@@ -1,0 +1,5 @@
+declare module "snowball-stemmers" {
+  interface Stemmer { stem(word: string): string }
+  const snowball: { newStemmer(name: string): Stemmer; algorithms(): string[] };
+  export default snowball;
+}

@@ -1,0 +1,61 @@
+import { describe, it, expect, beforeAll } from "vitest";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadKnowledge, type KnowledgeBase } from "../../src/knowledge/load.js";
+import { HybridIndex } from "../../src/knowledge/search/index.js";
+import { HashNgramEmbeddings } from "../../src/knowledge/search/embedder.js";
+import { knowledgeDir } from "../../src/cli/paths.js";
+import type { Lang } from "../../src/language/languages.js";
+
+let kb: KnowledgeBase;
+let index: HybridIndex;
+const cache = mkdtempSync(join(tmpdir(), "orienta-index-"));
+
+beforeAll(async () => {
+  kb = loadKnowledge(knowledgeDir());
+  index = await HybridIndex.open(kb, new HashNgramEmbeddings(), cache);
+});
+
+async function top(query: string, lang: Lang, n = 3): Promise<string[]> {
+  const r = await index.search(query, lang, { limit: n });
+  return r.hits.map((h) => h.service.name);
+}
+
+describe("hybrid retrieval", () => {
+  it.each<[string, Lang, RegExp]>([
+    ["non ho dove dormire stanotte", "it", /Sammartini|Jannacci|bassa soglia|Piano Freddo/],
+    ["where can I take a shower and get a free meal", "en", /Docce|Mense|Centri Diurni/],
+    ["أريد أن أتعلم اللغة الإيطالية مجانا", "ar", /scuole di italiano|CPIA|Welcome/],
+    ["我想帮我母亲办理家庭团聚", "zh", /Welcome/],
+    ["Моя мама має інвалідність, потрібна допомога вдома", "uk", /Domiciliare|SAD|PUA/],
+    ["je veux demander l'asile", "fr", /Welcome|SAI|Questura|CAS/],
+    ["necesito lentes para mi hija y no tengo dinero", "es", /UFYE|QuBì/],
+  ])("finds a fitting service for %s (%s)", async (q, lang, expected) => {
+    const names = await top(q, lang);
+    expect(names.join(" | ")).toMatch(expected);
+  });
+
+  it("finds a service named in the message, even with a typo-free alias in another language", async () => {
+    expect((await top("info su Casa Jannacci", "it", 1))[0]).toMatch(/Jannacci/);
+  });
+
+  it("does not read a short acronym inside ordinary words (\"sad\" is not SAD)", async () => {
+    const r = await index.search("I feel sad today", "en", { limit: 5 });
+    expect(r.hits.filter((h) => h.via.includes("name"))).toEqual([]);
+  });
+
+  it("says when nothing fits", async () => {
+    const r = await index.search("qual è la capitale della Mongolia e quanto è alta la torre Eiffel", "it");
+    expect(r.fits).toBe(false);
+  });
+
+  it("persists the index and reuses it while the knowledge base is unchanged", async () => {
+    const dirs = readdirSync(cache);
+    expect(dirs).toHaveLength(1);
+    const again = await HybridIndex.open(kb, new HashNgramEmbeddings(), cache);
+    expect(readdirSync(cache)).toEqual(dirs);
+    const r = await again.search("dormitorio per la notte", "it", { limit: 3 });
+    expect(r.hits.length).toBeGreaterThan(0);
+  });
+});
