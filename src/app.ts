@@ -5,12 +5,24 @@ import { HybridIndex } from "./knowledge/search/index.js";
 import { createEmbeddings } from "./knowledge/search/embeddings-factory.js";
 import { Engine } from "./engine/engine.js";
 import { openStore, type Store } from "./store/store.js";
+import { EventBus } from "./handoff/events.js";
+import { Inbox } from "./handoff/inbox.js";
+import { Handoff } from "./handoff/handoff.js";
 
 export interface App {
   config: Config;
   kb: KnowledgeBase;
   engine: Engine;
   store: Store;
+  bus: EventBus;
+  inbox: Inbox;
+  handoff: Handoff;
+}
+
+/** The parts that act on conversations, over a given engine and store. */
+export function assemble(config: Config, kb: KnowledgeBase, engine: Engine, store: Store): App {
+  const bus = new EventBus();
+  return { config, kb, engine, store, bus, inbox: new Inbox(engine, store, bus), handoff: new Handoff(store, kb, bus) };
 }
 
 /** Knowledge, index and engine: what the server, the CLI and the tests share. */
@@ -25,5 +37,5 @@ export async function createEngine(config: Config): Promise<{ kb: KnowledgeBase;
 export async function createApp(config: Config): Promise<App> {
   const { kb, engine } = await createEngine(config);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, "db") });
-  return { config, kb, engine, store };
+  return assemble(config, kb, engine, store);
 }

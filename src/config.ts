@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_API_KEY: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
+  CLAIM_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  OPERATOR_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
 });
 
 export interface Config {
@@ -32,6 +34,8 @@ export interface Config {
   officeHours: OfficeHours;
   embeddings: { kind: "hash" | "openai"; model?: string; baseUrl?: string; apiKey?: string };
   trustProxy?: string;
+  claimTimeoutMs: number;
+  operatorSessionMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
@@ -59,5 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     officeHours,
     embeddings: { kind: e.EMBEDDINGS, model: e.EMBEDDINGS_MODEL, baseUrl: e.EMBEDDINGS_BASE_URL, apiKey: e.EMBEDDINGS_API_KEY },
     trustProxy: e.TRUST_PROXY,
+    claimTimeoutMs: e.CLAIM_TIMEOUT_MINUTES * 60_000,
+    operatorSessionMs: e.OPERATOR_SESSION_HOURS * 3_600_000,
   };
 }

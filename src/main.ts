@@ -1,8 +1,9 @@
-import type { Server } from "node:http";
 import { loadConfig } from "./config.js";
 import { createApp } from "./app.js";
-import { createHttpApp } from "./http/server.js";
+import { startServer } from "./http/server.js";
 import { createLogger } from "./log.js";
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { serverLockPath } from "./store/server-lock.js";
 
 /** Wires configuration, knowledge, engine, storage and HTTP; nothing else. */
 async function main() {
@@ -10,10 +11,17 @@ async function main() {
   const log = createLogger(config.logLevel);
   const started = Date.now();
   const app = await createApp(config);
-  const web = createHttpApp(app, log);
-  const server: Server = await new Promise((resolve) => {
-    const s = web.listen(config.port, config.host, () => resolve(s));
-  });
+  const running = await startServer(app, log);
+  if (!config.databaseUrl) {
+    // The embedded database belongs to this process: the operators CLI checks this file and refuses while we run.
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(serverLockPath(config.dataDir), String(process.pid));
+  }
+  // Claims left by operators who went away return to the queue.
+  const requeue = setInterval(() => {
+    app.handoff.requeueStale(config.claimTimeoutMs).catch((e) => log.error({ err: String(e) }, "requeue failed"));
+  }, Math.min(60_000, config.claimTimeoutMs));
+  requeue.unref();
   log.info({ port: config.port, services: app.kb.services.length, storage: config.databaseUrl ? "postgres" : "pglite", ms: Date.now() - started }, "orienta is listening");
 
   let stopping = false;
@@ -22,8 +30,10 @@ async function main() {
     stopping = true;
     log.info({ signal }, "shutting down");
     // Stop accepting, let in-flight requests finish, then close the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(requeue);
+    await running.close();
     await app.store.close();
+    rmSync(serverLockPath(config.dataDir), { force: true });
     log.info("stopped");
     process.exit(0);
   };

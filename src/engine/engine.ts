@@ -48,6 +48,12 @@ export class Engine {
     return this.o.kb;
   }
 
+  /** Plain retrieval, for operators looking for a service card to send. */
+  async searchServices(query: string, limit = 10): Promise<Service[]> {
+    const r = await this.o.index.search(query, detectLanguage(query).lang, { limit });
+    return r.hits.map((h) => h.service);
+  }
+
   /** Loads the conversation, decides, and stores the inbound and outbound messages in one transaction. */
   async handle(store: Store, conversationId: string, inbound: Inbound): Promise<TurnResult> {
     const conv = await store.getConversation(conversationId);
@@ -59,12 +65,18 @@ export class Engine {
       return { conversationId: conv.id, lang: conv.lang, messages: [{ from: "system", text, lang: conv.lang }], urgent: false, handoff: false, services: [], deleted: true };
     }
     const lastServices = conv.context.lastServices ?? [];
+    const stateBefore = conv.state;
     const decision = await this.turn(conv, inbound, (c) => store.queuePosition(c.id, c.urgent, c.handoffAt ?? new Date()));
     if (inbound.kind === "choice" && inbound.value.startsWith("fb:") && lastServices.length)
       await store.addFeedback(lastServices, inbound.value === "fb:up", conv.lang);
-    const stored: NewMessage[] = [inboundRecord(inbound), ...decision.messages.map(outboundRecord)];
-    await store.saveTurn(conv, stored);
+    const toStore: NewMessage[] = [inboundRecord(inbound), ...decision.messages.map(outboundRecord)];
+    const { messages: stored, conflict } = await store.saveTurn(conv, toStore, stateBefore);
+    if (conflict) {
+      // An operator took the conversation while the bot was thinking: the bot says nothing.
+      return { conversationId: conv.id, lang: conv.lang, messages: [], urgent: conv.urgent, handoff: false, services: [], stored };
+    }
     return {
+      stored,
       conversationId: conv.id,
       lang: conv.lang,
       messages: decision.messages,

@@ -6,6 +6,6 @@ export function memoryConversation(channel = "cli"): Conversation {
   const now = new Date();
   return {
     id: randomUUID(), channel, externalRef: null, state: "bot", lang: "it", profile: {}, context: {},
-    urgent: false, handoffAt: null, createdAt: now, updatedAt: now,
+    urgent: false, handoffAt: null, operatorId: null, claimedAt: null, outcome: null, createdAt: now, updatedAt: now,
   };
 }

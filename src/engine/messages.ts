@@ -14,6 +14,16 @@ export const InboundSchema = z.discriminatedUnion("kind", [
 ]);
 export type Inbound = z.infer<typeof InboundSchema>;
 
+export interface StoredMessageLike {
+  id: number;
+  conversationId: string;
+  sender: "user" | "bot" | "operator" | "system";
+  kind: string;
+  text: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
 export interface QuickReply {
   label: string;
   value: string;
@@ -41,6 +51,8 @@ export interface TurnResult {
   handoff: boolean;
   /** Services named in this turn, best first (emergency lines included). */
   services: ServiceRef[];
+  /** The messages as stored (the person's first), for live delivery to operators and other channels. */
+  stored?: StoredMessageLike[];
   /** The person confirmed erasure: the conversation no longer exists. */
   deleted?: boolean;
 }

@@ -6,12 +6,15 @@ import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
 import type { App } from "../app.js";
 import { webchatApi } from "./webchat-api.js";
+import { operatorApi } from "./operator-api.js";
+import { operatorAuth } from "./operator-auth.js";
 import { errorHandler, HttpError } from "./errors.js";
+import { attachLive } from "./live.js";
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
 
 /** The express application: health, web chat API and the chat page. */
-export function createHttpApp(app: App, log: Logger): express.Express {
+export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs })): express.Express {
   const web = express();
   web.disable("x-powered-by");
   if (app.config.trustProxy) web.set("trust proxy", app.config.trustProxy);
@@ -48,12 +51,44 @@ export function createHttpApp(app: App, log: Logger): express.Express {
   api.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: "draft-7", legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, "rate_limited", "too many requests; wait a minute")) }));
   api.use(express.json({ limit: "16kb" }));
-  api.use("/webchat", webchatApi(app.engine, app.store));
+  api.use("/webchat", webchatApi(app.inbox, app.store));
+  api.use("/operator", operatorApi(app.store, app.handoff, app.engine, auth));
   api.use((_req, _res, next) => next(new HttpError(404, "not_found", "no such endpoint")));
   web.use("/api", api);
 
+  web.get("/operator", (_req, res) => res.sendFile(join(pagesDir, "operator.html")));
   web.use(express.static(pagesDir, { index: "index.html", maxAge: "1h" }));
   web.use((_req, _res, next) => next(new HttpError(404, "not_found", "not found")));
   web.use(errorHandler(log));
   return web;
+}
+
+export interface RunningServer {
+  server: import("node:http").Server;
+  url: string;
+  /** Stops accepting, closes live connections, waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0 = any free port) with the HTTP app and the live WebSocket feeds. */
+export async function startServer(app: App, log: Logger, port = app.config.port, host = app.config.host): Promise<RunningServer> {
+  const auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs });
+  const web = createHttpApp(app, log, auth);
+  const server = await new Promise<import("node:http").Server>((resolve) => {
+    const s = web.listen(port, host, () => resolve(s));
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  const stopLive = attachLive(server, app.store, app.bus, auth);
+  const addr = server.address() as import("node:net").AddressInfo;
+  return {
+    server,
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`,
+    close: async () => {
+      stopLive();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
 }

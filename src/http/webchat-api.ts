@@ -1,11 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { Router, type Request, type Response, type NextFunction } from "express";
 import { z } from "zod";
-import type { Engine } from "../engine/engine.js";
+import type { Inbox } from "../handoff/inbox.js";
 import { InboundSchema, MAX_TEXT, type Inbound } from "../engine/messages.js";
 import type { Store, StoredMessage } from "../store/store.js";
 import { LANGUAGES } from "../language/languages.js";
-import { KeyedQueue } from "./keyed-queue.js";
 import { HttpError } from "./errors.js";
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -30,9 +29,8 @@ export function publicMessage(m: StoredMessage) {
   };
 }
 
-export function webchatApi(engine: Engine, store: Store): Router {
+export function webchatApi(inbox: Inbox, store: Store): Router {
   const router = Router();
-  const queue = new KeyedQueue();
 
   /** The session token proves the caller is the person of this conversation. */
   const authorize = async (req: Request, _res: Response, next: NextFunction) => {
@@ -74,7 +72,7 @@ export function webchatApi(engine: Engine, store: Store): Router {
       if (!body.success) throw HttpError.fromZod(body.error);
       const inbound: Inbound = body.data;
       const id = String(req.params.id);
-      const result = await queue.run(id, () => engine.handle(store, id, inbound));
+      const result = await inbox.receive(id, inbound);
       res.json({
         messages: result.messages.map((m) => ({
           from: m.from,
@@ -108,7 +106,7 @@ export function webchatApi(engine: Engine, store: Store): Router {
   router.delete("/sessions/:id", authorize, async (req, res, next) => {
     try {
       const id = String(req.params.id);
-      await queue.run(id, () => store.deleteConversation(id));
+      await inbox.erase(id);
       res.json({ deleted: true });
     } catch (e) {
       next(e);

@@ -116,7 +116,7 @@ export const LocalizedTextSchema = z
   .object({
     summary: z.string().min(10).max(600),
     how_to_access: z.string().min(10).max(800),
-    keywords: z.array(z.string().min(2).max(60)).min(3),
+    keywords: z.array(z.string().min(1).max(60)).min(3),
   })
   .strict();
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;

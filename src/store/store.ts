@@ -36,8 +36,33 @@ export interface Conversation {
   context: ConversationContext;
   urgent: boolean;
   handoffAt: Date | null;
+  operatorId: string | null;
+  claimedAt: Date | null;
+  outcome: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface Operator {
+  id: string;
+  username: string;
+  languages: string[];
+  role: "operator" | "admin";
+  slackUserId: string | null;
+}
+
+export interface OperatorSession {
+  operator: Operator;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface Note {
+  id: number;
+  conversationId: string;
+  operatorId: string | null;
+  text: string;
+  createdAt: Date;
 }
 
 export interface StoredMessage {
@@ -62,13 +87,39 @@ export interface Store {
   getConversation(id: string): Promise<Conversation | undefined>;
   findByExternalRef(channel: string, externalRef: string): Promise<Conversation | undefined>;
   getTokenHash(id: string): Promise<string | undefined>;
-  /** Saves the conversation's mutable fields and appends messages, in one transaction. */
-  saveTurn(conversation: Conversation, messages: NewMessage[]): Promise<StoredMessage[]>;
+  /**
+   * Saves the conversation's mutable fields and appends messages, in one transaction. With `expectedState`, if the
+   * state changed meanwhile (an operator claimed it), only the person's messages are stored and `conflict` is true.
+   */
+  saveTurn(conversation: Conversation, messages: NewMessage[], expectedState?: ConversationState): Promise<{ messages: StoredMessage[]; conflict: boolean }>;
   listMessages(conversationId: string, afterId?: number): Promise<StoredMessage[]>;
   /** Place in the operators' queue (1 = next) of a conversation waiting since `since`: urgent first, then by waiting time. */
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
   addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void>;
+
+  /** Conversations waiting for an operator, urgent first, then by waiting time. */
+  listQueue(): Promise<Conversation[]>;
+  /** Conversations held by operators whose claim is older than `before` with no operator message since. */
+  staleClaims(before: Date): Promise<Conversation[]>;
+  /** Atomically moves a conversation to `state` if it is currently in one of `from`; returns it, or undefined. */
+  transition(id: string, from: ConversationState[], change: { state: ConversationState; operatorId?: string | null; outcome?: string | null; urgent?: boolean }, messages?: NewMessage[]): Promise<{ conversation: Conversation; messages: StoredMessage[] } | undefined>;
+  appendMessages(conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]>;
+
+  createOperator(input: { username: string; passwordHash: string; languages: string[]; role: "operator" | "admin"; slackUserId?: string }): Promise<Operator>;
+  findOperator(username: string): Promise<(Operator & { passwordHash: string }) | undefined>;
+  getOperator(id: string): Promise<Operator | undefined>;
+  findOperatorBySlack(slackUserId: string): Promise<Operator | undefined>;
+  listOperators(): Promise<Operator[]>;
+  createSession(sessionHash: string, operatorId: string, csrfToken: string, expiresAt: Date): Promise<void>;
+  getSession(sessionHash: string): Promise<OperatorSession | undefined>;
+  touchSession(sessionHash: string, expiresAt: Date): Promise<void>;
+  deleteSession(sessionHash: string): Promise<void>;
+
+  addNote(conversationId: string, operatorId: string, text: string): Promise<Note>;
+  listNotes(conversationId: string): Promise<Note[]>;
+  audit(operatorId: string | null, conversationId: string | null, action: string): Promise<void>;
+  listAudit(conversationId: string): Promise<{ operatorId: string | null; action: string; at: Date }[]>;
   close(): Promise<void>;
 }
 
@@ -82,9 +133,23 @@ interface ConversationRow {
   context: ConversationContext;
   urgent: boolean;
   handoff_at: Date | string | null;
+  operator_id: string | null;
+  claimed_at: Date | string | null;
+  outcome: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
+
+interface OperatorRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  languages: string[];
+  role: "operator" | "admin";
+  slack_user_id: string | null;
+}
+
+const toOperator = (r: OperatorRow): Operator => ({ id: r.id, username: r.username, languages: r.languages, role: r.role, slackUserId: r.slack_user_id });
 
 interface MessageRow {
   id: number | string;
@@ -109,6 +174,9 @@ function toConversation(r: ConversationRow): Conversation {
     context: r.context ?? {},
     urgent: r.urgent,
     handoffAt: r.handoff_at ? toDate(r.handoff_at) : null,
+    operatorId: r.operator_id,
+    claimedAt: r.claimed_at ? toDate(r.claimed_at) : null,
+    outcome: r.outcome,
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
   };
@@ -170,9 +238,12 @@ export class SqlStore implements Store {
     return rows[0]?.token_hash ?? undefined;
   }
 
-  async saveTurn(c: Conversation, messages: NewMessage[]): Promise<StoredMessage[]> {
+  async saveTurn(c: Conversation, messages: NewMessage[], expectedState?: ConversationState): Promise<{ messages: StoredMessage[]; conflict: boolean }> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
+      const current = await tx.query<{ state: ConversationState }>("SELECT state FROM conversations WHERE id = $1 FOR UPDATE", [c.id]);
+      const conflict = expectedState !== undefined && current.rows[0]?.state !== expectedState;
+      if (conflict) messages = messages.filter((m) => m.sender === "user");
+      else await tx.query(
         `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now() WHERE id = $1`,
         [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt],
       );
@@ -184,7 +255,7 @@ export class SqlStore implements Store {
         );
         stored.push(toMessage(rows[0]!));
       }
-      return stored;
+      return { messages: stored, conflict };
     });
   }
 
@@ -213,6 +284,149 @@ export class SqlStore implements Store {
 
   async addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void> {
     await this.db.query("INSERT INTO feedback (service_ids, useful, lang, created_at) VALUES ($1, $2, $3, date_trunc('day', now()))", [serviceIds, useful, lang]);
+  }
+
+  async listQueue(): Promise<Conversation[]> {
+    const { rows } = await this.db.query<ConversationRow>(
+      "SELECT * FROM conversations WHERE state = 'waiting_for_operator' ORDER BY urgent DESC, handoff_at ASC, id",
+    );
+    return rows.map(toConversation);
+  }
+
+  async staleClaims(before: Date): Promise<Conversation[]> {
+    const { rows } = await this.db.query<ConversationRow>(
+      `SELECT c.* FROM conversations c
+       WHERE c.state = 'with_operator' AND c.claimed_at < $1
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'operator' AND m.created_at >= $1)`,
+      [before],
+    );
+    return rows.map(toConversation);
+  }
+
+  async transition(
+    id: string,
+    from: ConversationState[],
+    change: { state: ConversationState; operatorId?: string | null; outcome?: string | null; urgent?: boolean },
+    messages: NewMessage[] = [],
+  ): Promise<{ conversation: Conversation; messages: StoredMessage[] } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<ConversationRow>(
+        `UPDATE conversations SET
+           state = $3,
+           operator_id = CASE WHEN $4::boolean THEN $5 ELSE operator_id END,
+           claimed_at = CASE WHEN $3 = 'with_operator' THEN now() ELSE NULL END,
+           handoff_at = CASE WHEN $3 = 'waiting_for_operator' THEN COALESCE(handoff_at, now()) WHEN $3 IN ('bot', 'closed') THEN NULL ELSE handoff_at END,
+           outcome = CASE WHEN $6::boolean THEN $7 ELSE outcome END,
+           urgent = CASE WHEN $3 IN ('bot', 'closed') THEN false ELSE COALESCE($8, urgent) END,
+           updated_at = now()
+         WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`,
+        [id, from, change.state, change.operatorId !== undefined, change.operatorId ?? null, change.outcome !== undefined, change.outcome ?? null, change.urgent ?? null],
+      );
+      if (!rows[0]) return undefined;
+      const stored: StoredMessage[] = [];
+      for (const m of messages) {
+        const r = await tx.query<MessageRow>(
+          `INSERT INTO messages (conversation_id, sender, kind, text, payload) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+          [id, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {})],
+        );
+        stored.push(toMessage(r.rows[0]!));
+      }
+      return { conversation: toConversation(rows[0]), messages: stored };
+    });
+  }
+
+  async appendMessages(conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]> {
+    return this.db.transaction(async (tx) => {
+      const stored: StoredMessage[] = [];
+      for (const m of messages) {
+        const r = await tx.query<MessageRow>(
+          `INSERT INTO messages (conversation_id, sender, kind, text, payload) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+          [conversationId, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {})],
+        );
+        stored.push(toMessage(r.rows[0]!));
+      }
+      await tx.query("UPDATE conversations SET updated_at = now() WHERE id = $1", [conversationId]);
+      return stored;
+    });
+  }
+
+  async createOperator(input: { username: string; passwordHash: string; languages: string[]; role: "operator" | "admin"; slackUserId?: string }): Promise<Operator> {
+    const { rows } = await this.db.query<OperatorRow>(
+      "INSERT INTO operators (id, username, password_hash, languages, role, slack_user_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+      [randomUUID(), input.username, input.passwordHash, input.languages, input.role, input.slackUserId ?? null],
+    );
+    return toOperator(rows[0]!);
+  }
+
+  async findOperator(username: string): Promise<(Operator & { passwordHash: string }) | undefined> {
+    const { rows } = await this.db.query<OperatorRow>("SELECT * FROM operators WHERE username = $1", [username]);
+    return rows[0] ? { ...toOperator(rows[0]), passwordHash: rows[0].password_hash } : undefined;
+  }
+
+  async getOperator(id: string): Promise<Operator | undefined> {
+    const { rows } = await this.db.query<OperatorRow>("SELECT * FROM operators WHERE id = $1", [id]);
+    return rows[0] ? toOperator(rows[0]) : undefined;
+  }
+
+  async findOperatorBySlack(slackUserId: string): Promise<Operator | undefined> {
+    const { rows } = await this.db.query<OperatorRow>("SELECT * FROM operators WHERE slack_user_id = $1", [slackUserId]);
+    return rows[0] ? toOperator(rows[0]) : undefined;
+  }
+
+  async listOperators(): Promise<Operator[]> {
+    const { rows } = await this.db.query<OperatorRow>("SELECT * FROM operators ORDER BY username");
+    return rows.map(toOperator);
+  }
+
+  async createSession(sessionHash: string, operatorId: string, csrfToken: string, expiresAt: Date): Promise<void> {
+    await this.db.query("INSERT INTO operator_sessions (id, operator_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)", [sessionHash, operatorId, csrfToken, expiresAt]);
+  }
+
+  async getSession(sessionHash: string): Promise<OperatorSession | undefined> {
+    const { rows } = await this.db.query<OperatorRow & { csrf_token: string; expires_at: Date | string }>(
+      `SELECT o.*, s.csrf_token, s.expires_at FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
+       WHERE s.id = $1 AND s.expires_at > now()`,
+      [sessionHash],
+    );
+    const r = rows[0];
+    return r ? { operator: toOperator(r), csrfToken: r.csrf_token, expiresAt: toDate(r.expires_at) } : undefined;
+  }
+
+  async touchSession(sessionHash: string, expiresAt: Date): Promise<void> {
+    await this.db.query("UPDATE operator_sessions SET last_seen = now(), expires_at = $2 WHERE id = $1", [sessionHash, expiresAt]);
+  }
+
+  async deleteSession(sessionHash: string): Promise<void> {
+    await this.db.query("DELETE FROM operator_sessions WHERE id = $1", [sessionHash]);
+  }
+
+  async addNote(conversationId: string, operatorId: string, text: string): Promise<Note> {
+    const { rows } = await this.db.query<{ id: number | string; conversation_id: string; operator_id: string | null; text: string; created_at: Date | string }>(
+      "INSERT INTO notes (conversation_id, operator_id, text) VALUES ($1, $2, $3) RETURNING *",
+      [conversationId, operatorId, text],
+    );
+    const r = rows[0]!;
+    return { id: Number(r.id), conversationId: r.conversation_id, operatorId: r.operator_id, text: r.text, createdAt: toDate(r.created_at) };
+  }
+
+  async listNotes(conversationId: string): Promise<Note[]> {
+    const { rows } = await this.db.query<{ id: number | string; conversation_id: string; operator_id: string | null; text: string; created_at: Date | string }>(
+      "SELECT * FROM notes WHERE conversation_id = $1 ORDER BY id",
+      [conversationId],
+    );
+    return rows.map((r) => ({ id: Number(r.id), conversationId: r.conversation_id, operatorId: r.operator_id, text: r.text, createdAt: toDate(r.created_at) }));
+  }
+
+  async audit(operatorId: string | null, conversationId: string | null, action: string): Promise<void> {
+    await this.db.query("INSERT INTO audit_log (operator_id, conversation_id, action) VALUES ($1, $2, $3)", [operatorId, conversationId, action]);
+  }
+
+  async listAudit(conversationId: string): Promise<{ operatorId: string | null; action: string; at: Date }[]> {
+    const { rows } = await this.db.query<{ operator_id: string | null; action: string; at: Date | string }>(
+      "SELECT operator_id, action, at FROM audit_log WHERE conversation_id = $1 ORDER BY id",
+      [conversationId],
+    );
+    return rows.map((r) => ({ operatorId: r.operator_id, action: r.action, at: toDate(r.at) }));
   }
 
   close(): Promise<void> {

@@ -1,16 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHttpApp } from "../../src/http/server.js";
+import { startServer, type RunningServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/store.js";
-import type { App } from "../../src/app.js";
+import { assemble, type App } from "../../src/app.js";
 import { realEngine, testConfig } from "../helpers.js";
 
-let server: Server;
+let running: RunningServer;
 let base: string;
 let app: App;
 
@@ -18,15 +16,14 @@ beforeAll(async () => {
   const config = testConfig();
   const { kb, engine } = await realEngine();
   const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), "orienta-http-")) });
-  app = { config, kb, engine, store };
-  server = createHttpApp(app, createLogger("silent")).listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = assemble(config, kb, engine, store);
+  running = await startServer(app, createLogger("silent"), 0, "127.0.0.1");
+  base = running.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  running.server.closeAllConnections();
+  await running.close();
   await app.store.close();
 });
 

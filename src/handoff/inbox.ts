@@ -1,0 +1,41 @@
+import type { Engine } from "../engine/engine.js";
+import type { Inbound, TurnResult } from "../engine/messages.js";
+import type { Store } from "../store/store.js";
+import { KeyedQueue } from "../http/keyed-queue.js";
+import type { EventBus } from "./events.js";
+
+/**
+ * The one entry point for a person's message from any channel: messages of one conversation are processed in
+ * order, one at a time; every stored message and state change is announced on the bus (operators, other channels).
+ */
+export class Inbox {
+  private readonly queue = new KeyedQueue();
+  constructor(private readonly engine: Engine, private readonly store: Store, private readonly bus: EventBus) {}
+
+  receive(conversationId: string, inbound: Inbound): Promise<TurnResult> {
+    return this.queue.run(conversationId, async () => {
+      const before = await this.store.getConversation(conversationId);
+      const result = await this.engine.handle(this.store, conversationId, inbound);
+      if (result.deleted || !before) {
+        if (before) this.bus.emit("state", { conversationId, state: "closed", urgent: false, lang: before.lang, operatorId: null });
+        return result;
+      }
+      const after = await this.store.getConversation(conversationId);
+      for (const message of result.stored ?? [])
+        this.bus.emit("message", { conversationId, channel: before.channel, externalRef: before.externalRef, message });
+      if (after && (after.state !== before.state || after.urgent !== before.urgent))
+        this.bus.emit("state", { conversationId, state: after.state, urgent: after.urgent, lang: after.lang, operatorId: after.operatorId });
+      return result;
+    });
+  }
+
+  /** Erasure outside a turn (the web chat's DELETE), in order with the conversation's messages. */
+  erase(conversationId: string): Promise<boolean> {
+    return this.queue.run(conversationId, async () => {
+      const c = await this.store.getConversation(conversationId);
+      const deleted = await this.store.deleteConversation(conversationId);
+      if (c && deleted) this.bus.emit("state", { conversationId, state: "closed", urgent: false, lang: c.lang, operatorId: null });
+      return deleted;
+    });
+  }
+}
