@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_API_KEY: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
+  WIDGET_ORIGINS: z.string().default(""),
   CLAIM_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   OPERATOR_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
 });
@@ -36,6 +37,8 @@ export interface Config {
   trustProxy?: string;
   claimTimeoutMs: number;
   operatorSessionMs: number;
+  /** Sites allowed to embed the web chat widget (CORS and WebSocket origin); empty = this server's own pages only. */
+  widgetOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     trustProxy: e.TRUST_PROXY,
     claimTimeoutMs: e.CLAIM_TIMEOUT_MINUTES * 60_000,
     operatorSessionMs: e.OPERATOR_SESSION_HOURS * 3_600_000,
+    widgetOrigins: e.WIDGET_ORIGINS.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean),
   };
 }

@@ -11,7 +11,18 @@ import { publicMessage } from "./webchat-api.js";
  * notices). /ws/operator (session cookie): queue changes and every conversation message. Clients that reconnect ask
  * for what they missed through the HTTP transcript (`?after=lastId`), so nothing is lost or duplicated.
  */
-export function attachLive(server: Server, store: Store, bus: EventBus, auth: ReturnType<typeof operatorAuth>): () => void {
+export function attachLive(server: Server, store: Store, bus: EventBus, auth: ReturnType<typeof operatorAuth>, widgetOrigins: string[] = []): () => void {
+  /** Browsers always send Origin on WebSocket upgrades: only this server's pages and the allowed sites may connect. */
+  const originAllowed = (req: IncomingMessage, forWidget: boolean) => {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    try {
+      if (new URL(origin).host === req.headers.host) return true;
+    } catch {
+      return false;
+    }
+    return forWidget && widgetOrigins.includes(origin);
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const people = new Map<string, Set<WebSocket>>();
   const operators = new Set<WebSocket>();
@@ -30,13 +41,15 @@ export function attachLive(server: Server, store: Store, bus: EventBus, auth: Re
   });
 
   const reject = (socket: import("node:stream").Duplex, status: number) => {
-    socket.write(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\nConnection: close\r\n\r\n`);
+    const reason = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found" }[status] ?? "Error";
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     socket.destroy();
   };
 
   const onUpgrade = async (req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
+      if (!originAllowed(req, url.pathname === "/ws/webchat")) return reject(socket, 403);
       if (url.pathname === "/ws/webchat") {
         const id = url.searchParams.get("session") ?? "";
         const token = url.searchParams.get("token") ?? "";

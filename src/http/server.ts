@@ -13,6 +13,23 @@ import { attachLive } from "./live.js";
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
 
+/** CORS for the web chat API, for the sites allowed to embed the widget (and nobody else). */
+function allowWidgetOrigins(origins: string[]): express.RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.get("origin");
+    if (origin && allowed.has(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
+      res.setHeader("Access-Control-Max-Age", "600");
+      if (req.method === "OPTIONS") return void res.status(204).end();
+    }
+    next();
+  };
+}
+
 /** The express application: health, web chat API and the chat page. */
 export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs })): express.Express {
   const web = express();
@@ -51,7 +68,7 @@ export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.sto
   api.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: "draft-7", legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, "rate_limited", "too many requests; wait a minute")) }));
   api.use(express.json({ limit: "16kb" }));
-  api.use("/webchat", webchatApi(app.inbox, app.store));
+  api.use("/webchat", allowWidgetOrigins(app.config.widgetOrigins), webchatApi(app.inbox, app.store));
   api.use("/operator", operatorApi(app.store, app.handoff, app.engine, auth));
   api.use((_req, _res, next) => next(new HttpError(404, "not_found", "no such endpoint")));
   web.use("/api", api);
@@ -79,7 +96,7 @@ export async function startServer(app: App, log: Logger, port = app.config.port,
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  const stopLive = attachLive(server, app.store, app.bus, auth);
+  const stopLive = attachLive(server, app.store, app.bus, auth, app.config.widgetOrigins);
   const addr = server.address() as import("node:net").AddressInfo;
   return {
     server,

@@ -73,8 +73,11 @@ export function webchatApi(inbox: Inbox, store: Store): Router {
       const inbound: Inbound = body.data;
       const id = String(req.params.id);
       const result = await inbox.receive(id, inbound);
+      // Ids let a client that also listens on the live feed drop the copies it already has.
+      const ids = (result.stored ?? []).slice(1).map((m) => m.id);
       res.json({
-        messages: result.messages.map((m) => ({
+        messages: result.messages.map((m, i) => ({
+          ...(ids[i] !== undefined ? { id: ids[i] } : {}),
           from: m.from,
           text: m.text,
           lang: m.lang,
