@@ -308,7 +308,9 @@ export class Engine {
     const scored = r.hits.map((h) => {
       const checks = checkEligibility(h.service, conv.profile, this.o.kb.areas);
       const penalty = checks.filter((c) => c.status === "not_met").length;
-      return { ...h, score: h.score * Math.pow(0.6, penalty) };
+      // Where the person lives is unknown: most people who write live in Milan (1.4 million against 124,000).
+      const prior = !conv.profile.municipality && h.service.area.scope === "visconteo" ? 0.85 : 1;
+      return { ...h, score: h.score * prior * Math.pow(0.6, penalty) };
     });
     scored.sort((a, b) => b.score - a.score);
     return { hits: scored.slice(0, limit), fits: r.fits };
@@ -440,7 +442,8 @@ export class Engine {
     relevant.sort((a, b) => Number(answers(b, danger.kinds)) - Number(answers(a, danger.kinds)));
     const general = this.o.kb.services.find((s) => s.id === "numero-unico-emergenza-112");
     const specific = lines.filter((s) => s !== general);
-    const ordered = uniq([...specific.slice(0, 2), ...relevant.slice(0, 2), ...(general ? [general] : []), ...relevant.slice(2)]);
+    // The most specific number, then the two places that fit best, then 112 and the rest.
+    const ordered = uniq([...specific.slice(0, 1), ...relevant.slice(0, 2), ...(general ? [general] : []), ...specific.slice(1), ...relevant.slice(2)]);
     conv.context.lastServices = ordered.slice(0, 3).map((s) => s.id);
     const lineTexts = [...specific, ...(general ? [general] : [])].map((s) => emergencyLine(s, conv.lang, t));
     const cards = this.cards(conv, relevant.slice(0, 2), text);

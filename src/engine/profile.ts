@@ -34,13 +34,28 @@ const STATUS_PATTERNS: [(typeof LEGAL_STATUSES)[number], RegExp][] = [
 ];
 
 /** Municipalities and Municipi named in the text (areas.yaml names, aliases and neighbourhoods). */
+const PLACE_WORDS = new Set(["a", "ad", "di", "in", "da", "at", "near", "to", "from", "a", "en", "de", "pres", "cerca", "la", "in", "din", "ne", "sa", "nga", "ku", "в", "у", "з", "из", "около", "біля", "في", "قرب", "من", "در", "نزدیک", "په", "میں", "在", "住在", "ጥቃ"].map(foldText));
+
 export function findArea(text: string, areas: AreasFile): { municipality?: string; municipio?: number } {
   const folded = ` ${foldText(text)} `;
+  const words = folded.trim().split(" ");
   const has = (name: string) => {
     const f = foldText(name);
     return f.length >= 3 && folded.includes(` ${f} `);
   };
-  for (const m of areas.municipalities) if (m.id !== "milano" && [m.name, ...m.aliases].some(has)) return { municipality: m.id };
+  /** A name that is also a common word counts after a place word ("abito a Opera"), or when it is the whole answer. */
+  const hasAmbiguous = (name: string) => {
+    const f = foldText(name);
+    if (!has(name)) return false;
+    if (words.length <= 3) return true;
+    const first = f.split(" ")[0]!;
+    return words.some((w, i) => w === first && i > 0 && PLACE_WORDS.has(words[i - 1]!));
+  };
+  for (const m of areas.municipalities) {
+    if (m.id === "milano") continue;
+    const plain = [m.name, ...m.aliases].filter((n) => !m.ambiguous.includes(n));
+    if (plain.some(has) || m.ambiguous.some(hasAmbiguous)) return { municipality: m.id };
+  }
   const mun = folded.match(/ municipio (\d) /);
   if (mun) return { municipality: "milano", municipio: Number(mun[1]) };
   for (const m of areas.municipi) if (m.neighbourhoods.some(has)) return { municipality: "milano", municipio: m.number };

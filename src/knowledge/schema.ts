@@ -175,6 +175,8 @@ export const AreasFileSchema = z
         id: z.string(),
         name: z.string(),
         aliases: z.array(z.string()).default([]),
+        /** Names that are also common words: they count only after a place preposition, or as the whole message. */
+        ambiguous: z.array(z.string()).default([]),
         ambito: z.enum(["milano", "visconteo"]),
         coordinates: z.object({ lat: z.number(), lon: z.number() }).strict().optional(),
         source: z.string().optional(),

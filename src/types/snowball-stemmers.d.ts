@@ -3,3 +3,8 @@ declare module "snowball-stemmers" {
   const snowball: { newStemmer(name: string): Stemmer; algorithms(): string[] };
   export default snowball;
 }
+
+declare module "stopword" {
+  const lists: Record<string, string[]>;
+  export = lists;
+}

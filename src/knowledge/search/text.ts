@@ -1,4 +1,5 @@
 import snowball from "snowball-stemmers";
+import * as stopword from "stopword";
 import type { Lang } from "../../language/languages.js";
 
 /** Lower case, no diacritics (Latin, Greek, Cyrillic й is kept as и), letters and digits only, single spaces. */
@@ -28,6 +29,23 @@ function stemmerFor(lang: Lang): Stemmer | undefined {
   return s;
 }
 
+/** Stop-word lists of the `stopword` package (ISO 639-3 names), folded like the text they are compared with. */
+const STOPWORD_LISTS: Partial<Record<Lang, string>> = {
+  it: "ita", en: "eng", fr: "fra", es: "spa", ar: "ara", uk: "ukr", ru: "rus", zh: "zho", bn: "ben", tl: "tgl",
+  ur: "urd", fa: "fas", so: "som", ro: "ron",
+};
+const stopwords = new Map<Lang, Set<string>>();
+function stopwordsFor(lang: Lang): Set<string> {
+  let set = stopwords.get(lang);
+  if (!set) {
+    const name = STOPWORD_LISTS[lang];
+    const list = name ? ((stopword as unknown as Record<string, string[]>)[name] ?? []) : [];
+    set = new Set(list.map(foldText).filter(Boolean));
+    stopwords.set(lang, set);
+  }
+  return set;
+}
+
 /** Han text has no spaces: index it as overlapping character pairs (and single characters). */
 function hanTokens(word: string): string[] {
   const cps = Array.from(word);
@@ -46,11 +64,12 @@ function hanTokens(word: string): string[] {
  */
 export function terms(text: string, lang: Lang): string[] {
   const stemmer = stemmerFor(lang);
+  const stop = stopwordsFor(lang);
   const out: string[] = [];
   for (const w of foldText(text).split(" ")) {
-    if (!w) continue;
+    if (!w || stop.has(w)) continue;
     for (const t of hanTokens(w)) {
-      if (t.length < 2 && !/\p{Script=Han}/u.test(t)) continue;
+      if ((t.length < 2 && !/\p{Script=Han}/u.test(t)) || stop.has(t)) continue;
       out.push(t);
       if (stemmer) {
         const st = stemmer.stem(t);
@@ -58,5 +77,16 @@ export function terms(text: string, lang: Lang): string[] {
       }
     }
   }
+  return out;
+}
+
+/**
+ * Pairs of neighbouring terms ("marito_picchia"): they reward a keyword phrase matched as a phrase, so that a word
+ * that only appears inside a phrase ("marito" in "mio marito mi picchia") does not pull that service by itself.
+ */
+export function shingles(text: string, lang: Lang): string[] {
+  const words = terms(text, lang).filter((t) => !t.startsWith("~") && !/\p{Script=Han}/u.test(t));
+  const out: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]}_${words[i + 1]}`);
   return out;
 }

@@ -1,0 +1,647 @@
+/*
+ * Orienta web chat widget. Embed with one tag:
+ *
+ *   <script src="https://orienta.example/widget.js" defer></script>
+ *   optional: data-lang="ar"  (first language)   data-api="https://orienta.example" (API host; default: where this file comes from)
+ *
+ * No inline scripts or styles (the page may have a strict CSP); every message is rendered with textContent, never as HTML.
+ * The conversation is kept in localStorage until the person ends it (delete button, quick exit).
+ */
+(function () {
+  "use strict";
+  if (window.__orientaWidget) return;
+  window.__orientaWidget = true;
+
+  var script = document.currentScript;
+  var scriptUrl = script && script.src ? new URL(script.src, location.href) : new URL(location.href);
+  var API = ((script && script.getAttribute("data-api")) || scriptUrl.origin).replace(/\/+$/, "");
+  var STORE_KEY = "orienta.widget.v1";
+  var NEUTRAL_PAGE = "https://www.google.com/search?q=meteo+milano";
+  var LANGS = ["it", "en", "fr", "es", "ar", "uk", "ru", "zh", "bn", "tl", "si", "ur", "fa", "ps", "so", "ti", "sq", "ro"];
+  var RTL = { ar: true, ur: true, fa: true, ps: true };
+
+  /* ---------- interface strings (the bot's own messages come translated from the server) ---------- */
+  var UI = {
+    it: {
+      launcher: "Hai bisogno di aiuto? Scrivici", title: "Orienta", automated: "Assistente automatico, non una persona",
+      close: "Chiudi la chat", quickExit: "Esci subito", quickExitHelp: "Lascia subito questa pagina e cancella la chat da questo dispositivo",
+      human: "Parla con una persona", language: "Lingua", del: "Cancella conversazione", input: "Scrivi un messaggio",
+      placeholder: "Scrivi qui nella tua lingua…", send: "Invia", typing: "Orienta sta scrivendo…", log: "Conversazione", quick: "Risposte rapide",
+      intro: "Ciao! Sono Orienta, un assistente automatico. Ti aiuto a trovare i servizi sociali a Milano e nel Sud Milano. Scrivi nella tua lingua.",
+      sos: "Pericolo immediato: 112 · Violenza: 1522", withOperator: "Ti risponde un operatore", waiting: "In attesa di un operatore",
+      error: "Messaggio non inviato. Controlla la connessione e riprova.", offline: "Connessione persa, riprovo…",
+      you: "Tu", bot: "Orienta (automatico)", operator: "Operatore", system: "Avviso", location: "📍 Posizione inviata", tools: "Opzioni della chat",
+    },
+    en: {
+      launcher: "Need help? Write to us", title: "Orienta", automated: "Automated assistant, not a person",
+      close: "Close the chat", quickExit: "Quick exit", quickExitHelp: "Leave this page now and erase the chat from this device",
+      human: "Talk to a person", language: "Language", del: "Delete conversation", input: "Write a message",
+      placeholder: "Write here in your language…", send: "Send", typing: "Orienta is typing…", log: "Conversation", quick: "Quick replies",
+      intro: "Hello! I am Orienta, an automated assistant. I help you find social services in Milan and South Milan. Write in your language.",
+      sos: "Immediate danger: 112 · Violence: 1522", withOperator: "An operator is answering you", waiting: "Waiting for an operator",
+      error: "Message not sent. Check your connection and try again.", offline: "Connection lost, retrying…",
+      you: "You", bot: "Orienta (automated)", operator: "Operator", system: "Notice", location: "📍 Location sent", tools: "Chat options",
+    },
+    fr: {
+      launcher: "Besoin d'aide ? Écrivez-nous", automated: "Assistant automatique, pas une personne", close: "Fermer le chat",
+      quickExit: "Sortie rapide", quickExitHelp: "Quitter cette page tout de suite et effacer le chat de cet appareil",
+      human: "Parler à une personne", language: "Langue", del: "Effacer la conversation", input: "Écrire un message",
+      placeholder: "Écrivez ici dans votre langue…", send: "Envoyer", typing: "Orienta écrit…", log: "Conversation", quick: "Réponses rapides",
+      intro: "Bonjour ! Je suis Orienta, un assistant automatique. Je vous aide à trouver les services sociaux à Milan et au sud de Milan. Écrivez dans votre langue.",
+      sos: "Danger immédiat : 112 · Violence : 1522", withOperator: "Un opérateur vous répond", waiting: "En attente d'un opérateur",
+      error: "Message non envoyé. Vérifiez la connexion et réessayez.", offline: "Connexion perdue, nouvel essai…",
+      you: "Vous", bot: "Orienta (automatique)", operator: "Opérateur", system: "Avis", location: "📍 Position envoyée", tools: "Options du chat",
+    },
+    es: {
+      launcher: "¿Necesitas ayuda? Escríbenos", automated: "Asistente automático, no una persona", close: "Cerrar el chat",
+      quickExit: "Salida rápida", quickExitHelp: "Salir de esta página ahora y borrar el chat de este dispositivo",
+      human: "Hablar con una persona", language: "Idioma", del: "Borrar conversación", input: "Escribe un mensaje",
+      placeholder: "Escribe aquí en tu idioma…", send: "Enviar", typing: "Orienta está escribiendo…", log: "Conversación", quick: "Respuestas rápidas",
+      intro: "¡Hola! Soy Orienta, un asistente automático. Te ayudo a encontrar servicios sociales en Milán y el sur de Milán. Escribe en tu idioma.",
+      sos: "Peligro inmediato: 112 · Violencia: 1522", withOperator: "Te responde un operador", waiting: "Esperando a un operador",
+      error: "Mensaje no enviado. Revisa la conexión e inténtalo de nuevo.", offline: "Conexión perdida, reintentando…",
+      you: "Tú", bot: "Orienta (automático)", operator: "Operador", system: "Aviso", location: "📍 Ubicación enviada", tools: "Opciones del chat",
+    },
+    ar: {
+      launcher: "هل تحتاج إلى مساعدة؟ اكتب لنا", automated: "مساعد آلي، وليس شخصًا", close: "إغلاق المحادثة",
+      quickExit: "خروج سريع", quickExitHelp: "غادر هذه الصفحة الآن وامسح المحادثة من هذا الجهاز",
+      human: "التحدث مع شخص", language: "اللغة", del: "حذف المحادثة", input: "اكتب رسالة",
+      placeholder: "اكتب هنا بلغتك…", send: "إرسال", typing: "Orienta يكتب…", log: "المحادثة", quick: "ردود سريعة",
+      intro: "مرحبًا! أنا Orienta، مساعد آلي. أساعدك في العثور على الخدمات الاجتماعية في ميلانو وجنوب ميلانو. اكتب بلغتك.",
+      sos: "خطر فوري: 112 · عنف: 1522", withOperator: "يرد عليك موظف", waiting: "في انتظار موظف",
+      error: "لم تُرسل الرسالة. تحقق من الاتصال وحاول مرة أخرى.", offline: "انقطع الاتصال، إعادة المحاولة…",
+      you: "أنت", bot: "Orienta (آلي)", operator: "موظف", system: "تنبيه", location: "📍 تم إرسال الموقع", tools: "خيارات المحادثة",
+    },
+    uk: {
+      launcher: "Потрібна допомога? Напишіть нам", automated: "Автоматичний помічник, не людина", close: "Закрити чат",
+      quickExit: "Швидкий вихід", quickExitHelp: "Негайно залишити сторінку і стерти чат з цього пристрою",
+      human: "Поговорити з людиною", language: "Мова", del: "Видалити розмову", input: "Напишіть повідомлення",
+      placeholder: "Пишіть тут своєю мовою…", send: "Надіслати", typing: "Orienta пише…", log: "Розмова", quick: "Швидкі відповіді",
+      intro: "Привіт! Я Orienta, автоматичний помічник. Допомагаю знайти соціальні служби в Мілані та на півдні Мілана. Пишіть своєю мовою.",
+      sos: "Безпосередня небезпека: 112 · Насильство: 1522", withOperator: "Вам відповідає оператор", waiting: "Очікування оператора",
+      error: "Повідомлення не надіслано. Перевірте з'єднання і спробуйте ще раз.", offline: "З'єднання втрачено, повторюю…",
+      you: "Ви", bot: "Orienta (автоматично)", operator: "Оператор", system: "Повідомлення", location: "📍 Місце надіслано", tools: "Налаштування чату",
+    },
+    ru: {
+      launcher: "Нужна помощь? Напишите нам", automated: "Автоматический помощник, не человек", close: "Закрыть чат",
+      quickExit: "Быстрый выход", quickExitHelp: "Сразу покинуть страницу и стереть чат с этого устройства",
+      human: "Поговорить с человеком", language: "Язык", del: "Удалить разговор", input: "Напишите сообщение",
+      placeholder: "Пишите здесь на своём языке…", send: "Отправить", typing: "Orienta пишет…", log: "Разговор", quick: "Быстрые ответы",
+      intro: "Здравствуйте! Я Orienta, автоматический помощник. Помогаю найти социальные службы в Милане и на юге Милана. Пишите на своём языке.",
+      sos: "Непосредственная опасность: 112 · Насилие: 1522", withOperator: "Вам отвечает оператор", waiting: "Ожидание оператора",
+      error: "Сообщение не отправлено. Проверьте соединение и попробуйте снова.", offline: "Соединение потеряно, повторяю…",
+      you: "Вы", bot: "Orienta (автоматически)", operator: "Оператор", system: "Уведомление", location: "📍 Место отправлено", tools: "Настройки чата",
+    },
+    ro: {
+      launcher: "Ai nevoie de ajutor? Scrie-ne", automated: "Asistent automat, nu o persoană", close: "Închide chatul",
+      quickExit: "Ieșire rapidă", quickExitHelp: "Părăsește imediat pagina și șterge chatul de pe acest dispozitiv",
+      human: "Vorbește cu o persoană", language: "Limba", del: "Șterge conversația", input: "Scrie un mesaj",
+      placeholder: "Scrie aici în limba ta…", send: "Trimite", typing: "Orienta scrie…", log: "Conversație", quick: "Răspunsuri rapide",
+      intro: "Bună! Sunt Orienta, un asistent automat. Te ajut să găsești servicii sociale în Milano și sudul Milanului. Scrie în limba ta.",
+      sos: "Pericol imediat: 112 · Violență: 1522", withOperator: "Îți răspunde un operator", waiting: "Se așteaptă un operator",
+      error: "Mesajul nu a fost trimis. Verifică conexiunea și încearcă din nou.", offline: "Conexiune pierdută, reîncerc…",
+      you: "Tu", bot: "Orienta (automat)", operator: "Operator", system: "Notificare", location: "📍 Locație trimisă", tools: "Opțiunile chatului",
+    },
+    fa: {
+      launcher: "کمک لازم دارید؟ برای ما بنویسید", automated: "دستیار خودکار، نه یک انسان", close: "بستن گفتگو",
+      quickExit: "خروج سریع", quickExitHelp: "همین حالا از این صفحه خارج شوید و گفتگو را از این دستگاه پاک کنید",
+      human: "صحبت با یک انسان", language: "زبان", del: "حذف گفتگو", input: "یک پیام بنویسید",
+      placeholder: "اینجا به زبان خودتان بنویسید…", send: "ارسال", typing: "Orienta در حال نوشتن است…", log: "گفتگو", quick: "پاسخ‌های سریع",
+      intro: "سلام! من Orienta هستم، یک دستیار خودکار. به شما کمک می‌کنم خدمات اجتماعی را در میلان و جنوب میلان پیدا کنید. به زبان خودتان بنویسید.",
+      sos: "خطر فوری: 112 · خشونت: 1522", withOperator: "یک کارمند به شما پاسخ می‌دهد", waiting: "در انتظار یک کارمند",
+      error: "پیام ارسال نشد. اتصال را بررسی کنید و دوباره تلاش کنید.", offline: "اتصال قطع شد، تلاش دوباره…",
+      you: "شما", bot: "Orienta (خودکار)", operator: "کارمند", system: "اطلاعیه", location: "📍 موقعیت ارسال شد", tools: "گزینه‌های گفتگو",
+    },
+    ur: {
+      launcher: "مدد چاہیے؟ ہمیں لکھیں", automated: "خودکار معاون، انسان نہیں", close: "چیٹ بند کریں",
+      quickExit: "فوری باہر نکلیں", quickExitHelp: "ابھی یہ صفحہ چھوڑیں اور اس آلے سے چیٹ مٹا دیں",
+      human: "کسی انسان سے بات کریں", language: "زبان", del: "گفتگو حذف کریں", input: "پیغام لکھیں",
+      placeholder: "یہاں اپنی زبان میں لکھیں…", send: "بھیجیں", typing: "Orienta لکھ رہا ہے…", log: "گفتگو", quick: "فوری جوابات",
+      intro: "سلام! میں Orienta ہوں، ایک خودکار معاون۔ میں میلان اور جنوبی میلان میں سماجی خدمات تلاش کرنے میں آپ کی مدد کرتا ہوں۔ اپنی زبان میں لکھیں۔",
+      sos: "فوری خطرہ: 112 · تشدد: 1522", withOperator: "ایک آپریٹر آپ کو جواب دے رہا ہے", waiting: "آپریٹر کا انتظار",
+      error: "پیغام نہیں بھیجا گیا۔ کنکشن چیک کریں اور دوبارہ کوشش کریں۔", offline: "کنکشن ٹوٹ گیا، دوبارہ کوشش…",
+      you: "آپ", bot: "Orienta (خودکار)", operator: "آپریٹر", system: "اطلاع", location: "📍 مقام بھیج دیا گیا", tools: "چیٹ کے اختیارات",
+    },
+  };
+  function t(key) {
+    var d = UI[state.lang] || UI.en;
+    return d[key] || UI.en[key] || UI.it[key] || key;
+  }
+
+  /* ---------- storage: one key, removed completely when the conversation ends ---------- */
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE_KEY) || "null") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  function save() {
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify({ api: API, session: state.session, lang: state.lang, open: state.open }));
+    } catch (e) { /* private mode: the conversation just does not survive a reload */ }
+  }
+  function forget() {
+    var stores = [];
+    try { stores.push(localStorage); } catch (e) { /* blocked */ }
+    try { stores.push(sessionStorage); } catch (e) { /* blocked */ }
+    stores.forEach(function (s) {
+      for (var i = s.length - 1; i >= 0; i--) {
+        var k = s.key(i);
+        if (k && k.indexOf("orienta.") === 0) s.removeItem(k);
+      }
+    });
+  }
+
+  var saved = load();
+  if (saved.api && saved.api !== API) saved = {};
+  var pageLang = (script && script.getAttribute("data-lang")) || "";
+  var navLang = ((navigator.language || "it").split("-")[0] || "it").toLowerCase();
+  var state = {
+    session: saved.session || null, // {sessionId, token}
+    lang: LANGS.indexOf(saved.lang) >= 0 ? saved.lang : LANGS.indexOf(pageLang) >= 0 ? pageLang : LANGS.indexOf(navLang) >= 0 ? navLang : "it",
+    open: !!saved.open,
+    lastId: 0,
+    seen: {}, // message id -> element
+    pending: [], // local echoes of the person's messages not yet confirmed by the server: {text, el}
+    lastQuick: null,
+    convState: "bot",
+    ws: null,
+    wsRetry: 0,
+    wsTimer: 0,
+    sending: 0,
+    loaded: false,
+  };
+
+  /* ---------- DOM ---------- */
+  function el(tag, cls, attrs) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (attrs) for (var k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  var css = el("link", null, { rel: "stylesheet", href: API + "/widget.css" });
+  document.head.appendChild(css);
+
+  var root = el("div", "orienta-root", { id: "orienta-widget" });
+  var launcher = el("button", "orienta-launcher", { type: "button", "aria-expanded": "false", "aria-controls": "orienta-panel" });
+  var launcherIcon = el("span", "orienta-launcher-icon", { "aria-hidden": "true" });
+  launcherIcon.textContent = "💬";
+  var launcherText = el("span", "orienta-launcher-text");
+  launcher.appendChild(launcherIcon);
+  launcher.appendChild(launcherText);
+
+  var panel = el("section", "orienta-panel", { id: "orienta-panel", role: "dialog", "aria-labelledby": "orienta-title", "aria-describedby": "orienta-automated" });
+  panel.hidden = true;
+
+  var head = el("header", "orienta-head");
+  var titles = el("div", "orienta-titles");
+  var title = el("h2", "orienta-title", { id: "orienta-title" });
+  var automated = el("p", "orienta-automated", { id: "orienta-automated" });
+  var status = el("p", "orienta-status", { role: "status" });
+  titles.appendChild(title);
+  titles.appendChild(automated);
+  titles.appendChild(status);
+  var exitBtn = el("button", "orienta-exit", { type: "button" });
+  var closeBtn = el("button", "orienta-close", { type: "button" });
+  var closeIcon = el("span", null, { "aria-hidden": "true" });
+  closeIcon.textContent = "✕";
+  closeBtn.appendChild(closeIcon);
+  head.appendChild(titles);
+  head.appendChild(exitBtn);
+  head.appendChild(closeBtn);
+
+  var tools = el("div", "orienta-tools", { role: "group" });
+  var langBtn = el("button", "orienta-tool", { type: "button" });
+  var delBtn = el("button", "orienta-tool orienta-delete", { type: "button" });
+  tools.appendChild(langBtn);
+  tools.appendChild(delBtn);
+
+  var log = el("div", "orienta-log", { role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+  var intro = el("div", "orienta-msg orienta-bot orienta-intro");
+  var introText = el("p", "orienta-text");
+  intro.appendChild(introText);
+  log.appendChild(intro);
+
+  var typing = el("div", "orienta-typing", { "aria-hidden": "true" });
+  typing.hidden = true;
+  var typingDots = el("span", "orienta-dots");
+  for (var d = 0; d < 3; d++) typingDots.appendChild(el("span"));
+  var typingText = el("span", "orienta-typing-text");
+  typing.appendChild(typingDots);
+  typing.appendChild(typingText);
+
+  var quick = el("div", "orienta-quick", { role: "group" });
+  var humanBtn = el("button", "orienta-human", { type: "button" });
+
+  var form = el("form", "orienta-composer");
+  var label = el("label", "orienta-sr", { for: "orienta-input" });
+  var input = el("textarea", "orienta-input", { id: "orienta-input", rows: "2", maxlength: "4000", autocomplete: "off" });
+  var sendBtn = el("button", "orienta-send", { type: "submit" });
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(sendBtn);
+  var sos = el("p", "orienta-sos");
+
+  panel.appendChild(head);
+  panel.appendChild(tools);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(quick);
+  panel.appendChild(humanBtn);
+  panel.appendChild(form);
+  panel.appendChild(sos);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function applyLanguage() {
+    var dir = RTL[state.lang] ? "rtl" : "ltr";
+    panel.setAttribute("lang", state.lang);
+    panel.setAttribute("dir", dir);
+    launcher.setAttribute("lang", state.lang);
+    launcher.setAttribute("dir", dir);
+    launcherText.textContent = t("launcher");
+    title.textContent = t("title");
+    automated.textContent = t("automated");
+    exitBtn.textContent = t("quickExit");
+    exitBtn.setAttribute("title", t("quickExitHelp"));
+    exitBtn.setAttribute("aria-label", t("quickExit") + ": " + t("quickExitHelp"));
+    closeBtn.setAttribute("aria-label", t("close"));
+    tools.setAttribute("aria-label", t("tools"));
+    langBtn.textContent = "🌐 " + t("language");
+    delBtn.textContent = "🗑 " + t("del");
+    log.setAttribute("aria-label", t("log"));
+    intro.setAttribute("lang", state.lang);
+    intro.setAttribute("dir", dir);
+    introText.textContent = t("intro");
+    typingText.textContent = t("typing");
+    quick.setAttribute("aria-label", t("quick"));
+    humanBtn.textContent = "👤 " + t("human");
+    label.textContent = t("input");
+    input.setAttribute("placeholder", t("placeholder"));
+    sendBtn.textContent = t("send");
+    sos.textContent = t("sos");
+    showStatus();
+  }
+  function setLang(lang) {
+    if (!lang || LANGS.indexOf(lang) < 0 || lang === state.lang) return;
+    state.lang = lang;
+    save();
+    applyLanguage();
+  }
+  function showStatus(offline) {
+    var s = offline ? t("offline") : state.convState === "with_operator" ? t("withOperator") : state.convState === "waiting_for_operator" ? t("waiting") : "";
+    status.textContent = s;
+    status.hidden = !s;
+  }
+
+  /* ---------- rendering (textContent only) ---------- */
+  var COMMAND_LABEL = { "/human": "human", "/language": "language", "/delete": "del" };
+  function userLabel(text) {
+    if (text === "") return t("location");
+    if (COMMAND_LABEL[text]) return t(COMMAND_LABEL[text]);
+    if (text.charAt(0) === "/") return text;
+    if (state.lastQuick) for (var i = 0; i < state.lastQuick.length; i++) if (state.lastQuick[i].value === text) return state.lastQuick[i].label;
+    return text;
+  }
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+  function bubble(from, text, lang) {
+    var m = el("div", "orienta-msg orienta-" + from);
+    var who = el("span", "orienta-who" + (from === "user" || from === "bot" ? " orienta-sr" : ""));
+    who.textContent = t(from === "user" ? "you" : from) + ": ";
+    var body = el("p", "orienta-text");
+    body.textContent = text;
+    m.appendChild(who);
+    m.appendChild(body);
+    setMsgLang(m, from, lang);
+    return m;
+  }
+  function setMsgLang(m, from, lang) {
+    var l = lang || state.lang;
+    m.setAttribute("lang", l);
+    // The person may write in any script: let the browser follow the text; everything else follows its language.
+    m.setAttribute("dir", from === "user" && !RTL[l] ? "auto" : RTL[l] ? "rtl" : "ltr");
+  }
+  function place(m, id) {
+    if (id === undefined || id === null) {
+      log.appendChild(m);
+      return;
+    }
+    m.setAttribute("data-id", String(id));
+    // Keep server order even when the live feed and the HTTP answer arrive in either order.
+    var kids = log.querySelectorAll(".orienta-msg[data-id]");
+    for (var i = 0; i < kids.length; i++) {
+      if (Number(kids[i].getAttribute("data-id")) > id) {
+        log.insertBefore(m, kids[i]);
+        return;
+      }
+    }
+    log.appendChild(m);
+  }
+  function services(m, list) {
+    if (!list || !list.length) return;
+    var ul = el("ul", "orienta-services");
+    list.forEach(function (s) {
+      var li = el("li");
+      li.textContent = s.name;
+      ul.appendChild(li);
+    });
+    m.appendChild(ul);
+  }
+  /** One message from the server (POST answer, live feed or transcript). Returns true when it was new. */
+  function receive(msg, lang) {
+    if (msg.id !== undefined && msg.id !== null) {
+      if (state.seen[msg.id]) return false;
+      if (msg.id > state.lastId) state.lastId = msg.id;
+    }
+    if (msg.from === "user") {
+      // Our own local echo, now confirmed: give it the id instead of showing the message twice.
+      for (var i = 0; i < state.pending.length; i++) {
+        if (state.pending[i].text === msg.text) {
+          var p = state.pending.splice(i, 1)[0];
+          if (msg.id !== undefined) {
+            state.seen[msg.id] = p.el;
+            p.el.setAttribute("data-id", String(msg.id));
+          }
+          return false;
+        }
+      }
+    }
+    var m = bubble(msg.from, msg.from === "user" ? userLabel(msg.text) : msg.text, msg.lang || lang);
+    if (msg.from !== "user") services(m, msg.services);
+    if (msg.id !== undefined && msg.id !== null) state.seen[msg.id] = m;
+    place(m, msg.id);
+    if (msg.from !== "user") {
+      state.lastQuick = msg.quickReplies && msg.quickReplies.length ? msg.quickReplies : null;
+      showQuick(state.lastQuick);
+    }
+    scrollDown();
+    return true;
+  }
+  function showQuick(list) {
+    quick.textContent = "";
+    quick.hidden = !list;
+    (list || []).forEach(function (q) {
+      var b = el("button", "orienta-qr", { type: "button" });
+      b.textContent = q.label;
+      if (/^lang:/.test(q.value)) b.setAttribute("lang", q.value.slice(5));
+      if (q.value === "delete:confirm") b.className += " orienta-danger";
+      b.addEventListener("click", function () {
+        send({ kind: "choice", value: q.value }, q.value, q.label);
+      });
+      quick.appendChild(b);
+    });
+  }
+  function notice(text) {
+    var m = bubble("system", text, state.lang);
+    m.className += " orienta-local";
+    log.appendChild(m);
+    scrollDown();
+  }
+  function resetConversation() {
+    closeLive();
+    state.session = null;
+    state.lastId = 0;
+    state.seen = {};
+    state.pending = [];
+    state.lastQuick = null;
+    state.convState = "bot";
+    var kids = log.querySelectorAll(".orienta-msg:not(.orienta-intro)");
+    for (var i = 0; i < kids.length; i++) log.removeChild(kids[i]);
+    showQuick(null);
+    showStatus();
+  }
+
+  /* ---------- API ---------- */
+  function api(method, path, body, opts) {
+    var headers = {};
+    if (body) headers["Content-Type"] = "application/json";
+    if (state.session) headers.Authorization = "Bearer " + state.session.token;
+    var init = { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: "omit", cache: "no-store" };
+    if (opts && opts.keepalive) init.keepalive = true;
+    return fetch(API + path, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        if (!r.ok) {
+          var err = new Error((j.error && j.error.message) || r.statusText);
+          err.status = r.status;
+          throw err;
+        }
+        return j;
+      });
+    });
+  }
+  function ensureSession() {
+    if (state.session) return Promise.resolve(state.session);
+    return api("POST", "/api/webchat/sessions", { lang: state.lang }).then(function (s) {
+      state.session = { sessionId: s.sessionId, token: s.token };
+      save();
+      connectLive();
+      return state.session;
+    });
+  }
+  function path(suffix) {
+    return "/api/webchat/sessions/" + encodeURIComponent(state.session.sessionId) + (suffix || "");
+  }
+  function setTyping(on) {
+    state.sending += on ? 1 : -1;
+    typing.hidden = state.sending <= 0;
+    if (!typing.hidden) scrollDown();
+  }
+
+  /** Sends one inbound message; `serverText` is how the server stores it, `shown` what the person sees. */
+  function send(body, serverText, shown) {
+    var echo = bubble("user", shown, state.lang);
+    echo.className += " orienta-sending";
+    log.appendChild(echo);
+    var pending = { text: serverText, el: echo };
+    state.pending.push(pending);
+    showQuick(null);
+    scrollDown();
+    setTyping(true);
+    return ensureSession()
+      .then(function () { return api("POST", path("/messages"), body); })
+      .then(function (r) {
+        echo.classList.remove("orienta-sending");
+        var lang = r.messages.length ? r.messages[0].lang : null;
+        if (lang) setLang(lang);
+        setMsgLang(echo, "user", state.lang);
+        if (r.deleted) {
+          forget();
+          resetConversation();
+          save();
+          r.messages.forEach(function (m) { notice(m.text); });
+          return;
+        }
+        if (r.messages.some(function (m) { return m.id !== undefined && m.id !== null; })) {
+          // Answered: the person's message is older than every id we now hold, so no transcript fetch returns it again.
+          var i = state.pending.indexOf(pending);
+          if (i >= 0) state.pending.splice(i, 1);
+        }
+        r.messages.forEach(function (m) { receive(m, m.lang); });
+        if (r.handoff && state.convState === "bot") {
+          state.convState = "waiting_for_operator";
+          showStatus();
+        }
+      })
+      .catch(function (e) {
+        var i = state.pending.indexOf(pending);
+        if (i >= 0) state.pending.splice(i, 1);
+        echo.classList.remove("orienta-sending");
+        echo.classList.add("orienta-failed");
+        if (e && (e.status === 404 || e.status === 401)) {
+          // The conversation no longer exists (erased or expired): start a new one next time.
+          forget();
+          resetConversation();
+          save();
+        }
+        notice(t("error"));
+        showQuick(state.lastQuick);
+      })
+      .then(function () { setTyping(false); });
+  }
+
+  /** Whatever arrived after the last message we have (first load and every reconnection). */
+  function catchUp() {
+    if (!state.session) return Promise.resolve();
+    return api("GET", path("/messages?after=" + state.lastId))
+      .then(function (r) {
+        if (r.lang) setLang(r.lang);
+        if (r.state) {
+          state.convState = r.state;
+          showStatus();
+        }
+        r.messages.forEach(function (m) { receive(m, r.lang); });
+      })
+      .catch(function (e) {
+        if (e && (e.status === 404 || e.status === 401)) {
+          forget();
+          resetConversation();
+          save();
+        }
+      });
+  }
+
+  /* ---------- live feed with reconnection ---------- */
+  function closeLive() {
+    clearTimeout(state.wsTimer);
+    if (state.ws) {
+      state.ws.onclose = null;
+      try { state.ws.close(); } catch (e) { /* already closed */ }
+    }
+    state.ws = null;
+  }
+  function connectLive() {
+    if (!state.session || state.ws || !window.WebSocket) return;
+    var u = new URL(API + "/ws/webchat");
+    u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+    u.searchParams.set("session", state.session.sessionId);
+    u.searchParams.set("token", state.session.token);
+    var ws = new WebSocket(u.toString());
+    state.ws = ws;
+    ws.onopen = function () {
+      var wasDown = state.wsRetry > 0;
+      state.wsRetry = 0;
+      if (wasDown) showStatus();
+      catchUp();
+    };
+    ws.onmessage = function (ev) {
+      var data;
+      try { data = JSON.parse(ev.data); } catch (e) { return; }
+      if (data.type === "message" && data.message) receive(data.message, state.lang);
+      else if (data.type === "state") {
+        state.convState = data.state;
+        showStatus();
+      }
+    };
+    ws.onclose = function () {
+      state.ws = null;
+      if (!state.session) return;
+      state.wsRetry++;
+      if (state.wsRetry > 1) showStatus(true);
+      var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(state.wsRetry - 1, 5))) * (0.75 + Math.random() * 0.5);
+      state.wsTimer = setTimeout(connectLive, delay);
+    };
+  }
+  window.addEventListener("online", function () {
+    if (state.session && !state.ws) {
+      clearTimeout(state.wsTimer);
+      connectLive();
+    }
+  });
+
+  /* ---------- open / close / quick exit ---------- */
+  function openPanel(focus) {
+    state.open = true;
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("orienta-is-open");
+    save();
+    scrollDown();
+    if (focus) input.focus();
+  }
+  function closePanel() {
+    state.open = false;
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("orienta-is-open");
+    save();
+    launcher.focus();
+  }
+  function quickExit() {
+    var s = state.session;
+    closeLive();
+    forget();
+    state.session = null;
+    if (s) {
+      try {
+        fetch(API + "/api/webchat/sessions/" + encodeURIComponent(s.sessionId), {
+          method: "DELETE", headers: { Authorization: "Bearer " + s.token }, keepalive: true, credentials: "omit",
+        }).catch(function () { /* leaving anyway */ });
+      } catch (e) { /* leaving anyway */ }
+    }
+    log.textContent = "";
+    location.replace(NEUTRAL_PAGE);
+  }
+
+  launcher.addEventListener("click", function () { openPanel(true); });
+  closeBtn.addEventListener("click", closePanel);
+  exitBtn.addEventListener("click", quickExit);
+  panel.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      closePanel();
+    }
+  });
+  humanBtn.addEventListener("click", function () { send({ kind: "command", command: "human" }, "/human", t("human")); });
+  langBtn.addEventListener("click", function () { send({ kind: "command", command: "language" }, "/language", t("language")); });
+  delBtn.addEventListener("click", function () { send({ kind: "command", command: "delete" }, "/delete", t("del")); });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send({ text: text }, text, text);
+  });
+  input.addEventListener("keydown", function (ev) {
+    // Enter sends, Shift+Enter starts a new line (not while composing with an input method).
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      if (typeof form.requestSubmit === "function") form.requestSubmit();
+      else form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+
+  function start() {
+    document.body.appendChild(root);
+    applyLanguage();
+    showQuick(null);
+    if (state.open) openPanel(false);
+    if (state.session) catchUp().then(connectLive);
+  }
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
