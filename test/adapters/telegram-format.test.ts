@@ -5,7 +5,7 @@ import { LANGUAGES } from "../../src/language/languages.js";
 describe("Telegram formatting", () => {
   it("splits at paragraphs, then lines, then spaces, never over the limit", () => {
     expect(splitMessage("short")).toEqual(["short"]);
-    expect(splitMessage("aaaa\n\nbbbb\ncccc", 10)).toEqual(["aaaa", "bbbb\ncccc"]);
+    expect(splitMessage("aaaaaa\n\nbb\ncccc", 12)).toEqual(["aaaaaa", "bb\ncccc"]);
     expect(splitMessage("aaaa bbbb cccc", 10)).toEqual(["aaaa bbbb", "cccc"]);
     const hard = splitMessage("x".repeat(25), 10);
     expect(hard).toEqual(["x".repeat(10), "x".repeat(10), "x".repeat(5)]);

@@ -35,6 +35,7 @@ export interface SearchResult {
 interface LexDoc {
   id: string;
   service: string;
+  lang: Lang;
   names: string;
   /** One-word keywords, and the phrase pairs of multi-word keywords. */
   keywords: string;
@@ -49,7 +50,7 @@ const VECTOR_WEIGHT = 0.3;
 const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
 const LEX_OPTIONS = {
   fields: LEX_FIELDS,
-  storeFields: ["service"],
+  storeFields: ["service", "lang"],
   idField: "id",
   // Documents are pre-tokenised by `terms()` (folding, stemming, Han bigrams): split on spaces only.
   tokenize: (s: string) => s.split(" ").filter(Boolean),
@@ -74,6 +75,7 @@ function lexDocs(s: Service): LexDoc[] {
     out.push({
       id: `${s.id}:${lang}`,
       service: s.id,
+      lang,
       names: terms([s.name, ...s.aliases].join(" "), lang).join(" "),
       keywords: [...terms(single.join(" "), lang), ...phrases.flatMap((p) => shingles(p, lang))].join(" "),
       phraseWords: terms(phrases.join(" "), lang).join(" "),
@@ -92,7 +94,7 @@ function vectorText(s: Service, lang: Lang): string | undefined {
 /** A fingerprint of everything the index depends on: rebuild only when it changes. */
 export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
   const h = createHash("sha256");
-  h.update(`index-v3|${embedderId}|`);
+  h.update(`index-v4|${embedderId}|`);
   for (const s of [...kb.services].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify(s));
   return h.digest("hex").slice(0, 16);
 }
@@ -167,12 +169,16 @@ export class HybridIndex {
       ...(lang === "it" ? [] : [...terms(query, "it"), ...shingles(query, "it")]),
     ])];
     let bestLexical = 0;
+    const lexLangs = new Set<string>([lang, "it", "en"]);
     if (qTerms.length) {
       const results = this.lexical.search(qTerms.join(" "), {
         boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
         fuzzy: (t) => (t.length > 5 && !t.startsWith("~") && !t.includes("_") ? 0.2 : false),
         prefix: (t) => t.length > 4 && !t.startsWith("~") && !t.includes("_"),
         combineWith: "OR",
+        // The question's language, plus Italian and English (names and words people borrow from them); other
+        // languages' stems only collide by chance (Italian "marito" and Spanish "marido" share "~mar").
+        filter: (r) => lexLangs.has(r.lang as string),
       });
       const seen = new Set<string>();
       for (const r of results) {
