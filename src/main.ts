@@ -4,6 +4,7 @@ import { startServer } from "./http/server.js";
 import { createLogger } from "./log.js";
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { serverLockPath } from "./store/server-lock.js";
+import { startRetention } from "./privacy/retention.js";
 
 /** Wires configuration, knowledge, engine, storage and HTTP; nothing else. */
 async function main() {
@@ -22,6 +23,7 @@ async function main() {
     app.handoff.requeueStale(config.claimTimeoutMs).catch((e) => log.error({ err: String(e) }, "requeue failed"));
   }, Math.min(60_000, config.claimTimeoutMs));
   requeue.unref();
+  const stopRetention = startRetention(app.store, config.retentionDays, (e) => log.error({ err: String(e) }, "retention failed"));
   log.info({ port: config.port, services: app.kb.services.length, storage: config.databaseUrl ? "postgres" : "pglite", ms: Date.now() - started }, "orienta is listening");
 
   let stopping = false;
@@ -31,6 +33,7 @@ async function main() {
     log.info({ signal }, "shutting down");
     // Stop accepting, let in-flight requests finish, then close the database.
     clearInterval(requeue);
+    stopRetention();
     await running.close();
     await app.store.close();
     rmSync(serverLockPath(config.dataDir), { force: true });

@@ -97,6 +97,8 @@ export interface Store {
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
   addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void>;
+  /** Retention: deletes conversations (and their messages, notes) not updated since `before`; returns how many. */
+  deleteOlderThan(before: Date): Promise<number>;
 
   /** Conversations waiting for an operator, urgent first, then by waiting time. */
   listQueue(): Promise<Conversation[]>;
@@ -284,6 +286,12 @@ export class SqlStore implements Store {
 
   async addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void> {
     await this.db.query("INSERT INTO feedback (service_ids, useful, lang, created_at) VALUES ($1, $2, $3, date_trunc('day', now()))", [serviceIds, useful, lang]);
+  }
+
+  async deleteOlderThan(before: Date): Promise<number> {
+    const { rows } = await this.db.query<{ id: string }>("DELETE FROM conversations WHERE updated_at < $1 RETURNING id", [before]);
+    await this.db.query("DELETE FROM operator_sessions WHERE expires_at < now()");
+    return rows.length;
   }
 
   async listQueue(): Promise<Conversation[]> {

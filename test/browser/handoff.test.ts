@@ -134,8 +134,31 @@ describe.skipIf(!hasChromium)("web chat and operator console in a real browser",
     expect(ow.dialogs).toEqual([]);
     expect(pw.problems).toEqual([]);
     expect(ow.problems).toEqual([]);
+    await opCtx.close();
+    await personCtx.close();
+  });
 
-    // And the console passes an automated accessibility check with a claimed conversation open.
+  it("the console passes axe-core with a claimed conversation open (no serious or critical violations)", async () => {
+    const personCtx = await newContext(browser, "desktop");
+    const page = await personCtx.newPage();
+    await openWidget(page, srv.base);
+    await say(page, "Mio marito mi picchia, ho paura. Vivo a Rozzano con due bambini");
+    await page.locator(W.human).click();
+    await waitIdle(page);
+    const session = (await widgetSession(page))!;
+
+    const opCtx = await newContext(browser, "desktop", { forAxe: true });
+    const op = await opCtx.newPage();
+    await operatorLogin(op, srv.base, "ana");
+    expect(await seriousA11yViolations(op)).toEqual([]);
+    await op.locator(`.qi.urgent .qi-btn[data-id="${session.sessionId}"]`).waitFor();
+    await claim(op, session.sessionId);
+    await op.locator("#reply").fill("Buongiorno, sono Ana. È al sicuro adesso?");
+    await op.locator("#reply-send").click();
+    await page.locator(".orienta-operator", { hasText: "È al sicuro adesso?" }).waitFor();
+    await op.locator("#note").fill("Rischio alto: proposto 1522 e CAV");
+    await op.getByRole("button", { name: "Salva nota" }).click();
+    await op.locator(".note", { hasText: "Rischio alto" }).waitFor();
     expect(await seriousA11yViolations(op)).toEqual([]);
     await opCtx.close();
     await personCtx.close();

@@ -60,11 +60,14 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A phone-sized context (360x640) or a desktop one; the neutral quick-exit page is answered locally (no network in tests). */
-export async function newContext(browser: Browser, kind: "phone" | "desktop" = "desktop", locale = "it-IT"): Promise<BrowserContext> {
+export async function newContext(browser: Browser, kind: "phone" | "desktop" = "desktop", o: { locale?: string; forAxe?: boolean } = {}): Promise<BrowserContext> {
+  const locale = o.locale ?? "it-IT";
+  // axe-core is injected as a script tag, which the pages' strict CSP (rightly) refuses: only the contexts that run it bypass it.
+  const bypassCSP = !!o.forAxe;
   const context = await browser.newContext(
     kind === "phone"
-      ? { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale }
-      : { viewport: { width: 1280, height: 800 }, locale },
+      ? { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale, bypassCSP }
+      : { viewport: { width: 1280, height: 800 }, locale, bypassCSP },
   );
   await context.route(/^https:\/\/www\.google\.com\//, (route) =>
     route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>meteo milano</title><p>meteo</p>" }));
