@@ -1,9 +1,9 @@
-import { pino, type Logger } from "pino";
+import { pino, type Logger, type DestinationStream } from "pino";
 import { redactText } from "./privacy/redact.js";
 
 /** JSON logs. Free text is redacted (phones, e-mails, tax codes, IBANs, document numbers) before it is written. */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: Parameters<typeof pino>[0] = {
     level,
     base: undefined,
     redact: { paths: ["req.headers.authorization", "token", "*.token", "password", "*.password"], censor: "[redacted]" },
@@ -13,5 +13,6 @@ export function createLogger(level: string): Logger {
         method.apply(this, redacted);
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

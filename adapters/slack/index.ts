@@ -134,7 +134,9 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
   async function card(conversationId: string, urgent: boolean, lang: string): Promise<QueueCard> {
     const item = (await app.handoff.queue()).find((q) => q.conversationId === conversationId);
     const conv = item ? undefined : await app.store.getConversation(conversationId);
-    const last = (await app.store.listMessages(conversationId)).filter((m) => m.sender === "user").at(-1);
+    // The person's last words: a written message if there is one (a "/human" or a button says little).
+    const mine = (await app.store.listMessages(conversationId)).filter((m) => m.sender === "user");
+    const last = mine.filter((m) => m.kind === "text").at(-1) ?? mine.at(-1);
     return {
       conversationId,
       lang: item?.lang ?? conv?.lang ?? lang,

@@ -193,7 +193,7 @@ export class Engine {
     const p: Partial<Profile> = {};
     switch (field) {
       case "municipality":
-        if (value !== "other" && value !== "skip") p.municipality = value;
+        if (this.o.kb.areas.municipalities.some((m) => m.id === value)) p.municipality = value;
         break;
       case "age":
         if (value === "minor") p.age = 16;

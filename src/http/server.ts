@@ -10,6 +10,7 @@ import { operatorApi } from "./operator-api.js";
 import { operatorAuth } from "./operator-auth.js";
 import { errorHandler, HttpError } from "./errors.js";
 import { attachLive } from "./live.js";
+import { privacyPage } from "./privacy-page.js";
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
 
@@ -73,6 +74,7 @@ export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.sto
   api.use((_req, _res, next) => next(new HttpError(404, "not_found", "no such endpoint")));
   web.use("/api", api);
 
+  web.get("/privacy", privacyPage(app.config.retentionDays));
   web.get("/operator", (_req, res) => res.sendFile(join(pagesDir, "operator.html")));
   web.use(express.static(pagesDir, { index: "index.html", maxAge: "1h" }));
   web.use((_req, _res, next) => next(new HttpError(404, "not_found", "not found")));

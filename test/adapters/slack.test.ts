@@ -98,6 +98,8 @@ describe("Slack operators' channel", () => {
     const all = JSON.stringify(blocks);
     expect(all).toContain("Italiano");
     expect(all).toMatch(/Urgency/);
+    expect(all).toContain("chiamatemi al [phone]");
+    expect(all).not.toContain("1234567");
     const buttons = blocks.find((b) => b.type === "actions")!.elements!;
     expect(buttons.map((e) => e.action_id)).toEqual([ACTION_TAKE, ACTION_RELEASE, ACTION_CLOSE]);
     expect(buttons[0]!.value).toBe(conv.id);

@@ -77,7 +77,8 @@ describe.skipIf(!hasChromium)("the embeddable web chat widget in a real browser"
 
     await page.reload();
     await page.locator(W.panel).waitFor({ state: "visible" });
-    await expect.poll(() => transcript(page)).toEqual(before);
+    // Same messages, same order; only the label of the language command now follows the chosen language.
+    await expect.poll(() => transcript(page)).toEqual(before.map((l) => (l === "user: Lingua" ? "user: Language" : l)));
     expect(await widgetSession(page)).toEqual(session);
     // The interface follows the language chosen in the conversation.
     expect(await page.locator(W.human).innerText()).toMatch(/Talk to a person/);

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/store.js";
 import { assemble, type App } from "../../src/app.js";
+import fc from "fast-check";
 import { realEngine, testConfig } from "../helpers.js";
 
 let running: RunningServer;
@@ -114,5 +115,27 @@ describe("web chat API", () => {
     expect(r.status).toBe(200);
     expect(await r.text()).toMatch(/Orienta/);
     expect(r.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+  });
+
+  it("answers random and hostile bodies with 200 or a clear 4xx, never a crash", async () => {
+    const s = await session();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json(),
+          fc.string({ unit: "binary", maxLength: 300 }),
+          fc.record({ text: fc.string({ unit: "grapheme", maxLength: 500 }) }).map((b) => JSON.stringify(b)),
+          fc.record({ kind: fc.constantFrom("text", "choice", "location", "file", "command", "evil"), value: fc.anything() }).map((b) => JSON.stringify(b)),
+        ),
+        async (body) => {
+          const r = await post(s, body);
+          expect(r.status === 200 || (r.status >= 400 && r.status < 500), `status ${r.status} for ${body.slice(0, 80)}`).toBe(true);
+          const j = (await r.json()) as { messages?: unknown[]; error?: { code: string } };
+          expect(j.messages !== undefined || j.error !== undefined).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });

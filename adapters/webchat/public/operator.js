@@ -327,7 +327,7 @@
       li.appendChild(el("span", "service-name", sv.name));
       var b = el("button", "btn btn-small send-service", "Invia scheda");
       b.type = "button";
-      b.setAttribute("aria-label", "Invia la scheda " + sv.name + " alla persona");
+      b.setAttribute("aria-label", "Invia scheda: " + sv.name);
       b.disabled = !mine();
       b.addEventListener("click", function () { sendService(sv.id); });
       li.appendChild(b);
@@ -338,7 +338,7 @@
     if (m.id !== undefined && s.seen[m.id]) return;
     if (m.id !== undefined) s.seen[m.id] = true;
     var tr = $("transcript");
-    var li = el("li", "tm tm-" + m.from + (m.kind === "service" ? " tm-service" : ""));
+    var li = el("div", "tm tm-" + m.from + (m.kind === "service" ? " tm-service" : ""));
     var head = el("span", "tm-head");
     head.appendChild(el("span", "tm-from", FROM_NAMES[m.from] || m.from));
     head.appendChild(el("span", "tm-time", time(m.createdAt)));
@@ -355,7 +355,7 @@
     if (m.id !== undefined) li.setAttribute("data-id", String(m.id));
     var after = null;
     if (m.id !== undefined) {
-      var kids = tr.querySelectorAll("li[data-id]");
+      var kids = tr.querySelectorAll(".tm[data-id]");
       for (var i = 0; i < kids.length; i++) if (Number(kids[i].getAttribute("data-id")) > m.id) { after = kids[i]; break; }
     }
     tr.insertBefore(li, after);

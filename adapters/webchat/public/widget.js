@@ -163,7 +163,6 @@
     open: !!saved.open,
     lastId: 0,
     seen: {}, // message id -> element
-    pending: [], // local echoes of the person's messages not yet confirmed by the server: {text, el}
     lastQuick: null,
     convState: "bot",
     ws: null,
@@ -356,19 +355,9 @@
       if (state.seen[msg.id]) return false;
       if (msg.id > state.lastId) state.lastId = msg.id;
     }
-    if (msg.from === "user") {
-      // Our own local echo, now confirmed: give it the id instead of showing the message twice.
-      for (var i = 0; i < state.pending.length; i++) {
-        if (state.pending[i].text === msg.text) {
-          var p = state.pending.splice(i, 1)[0];
-          if (msg.id !== undefined) {
-            state.seen[msg.id] = p.el;
-            p.el.setAttribute("data-id", String(msg.id));
-          }
-          return false;
-        }
-      }
-    }
+    // The person's own messages are shown by this page when sent; the server's copies matter only when the page
+    // rebuilds the conversation (first load, reload).
+    if (msg.from === "user" && state.loaded) return false;
     var m = bubble(msg.from, msg.from === "user" ? userLabel(msg.text) : msg.text, msg.lang || lang);
     if (msg.from !== "user") services(m, msg.services);
     if (msg.id !== undefined && msg.id !== null) state.seen[msg.id] = m;
@@ -389,7 +378,7 @@
       if (/^lang:/.test(q.value)) b.setAttribute("lang", q.value.slice(5));
       if (q.value === "delete:confirm") b.className += " orienta-danger";
       b.addEventListener("click", function () {
-        send({ kind: "choice", value: q.value }, q.value, q.label);
+        send({ kind: "choice", value: q.value }, q.label);
       });
       quick.appendChild(b);
     });
@@ -405,7 +394,6 @@
     state.session = null;
     state.lastId = 0;
     state.seen = {};
-    state.pending = [];
     state.lastQuick = null;
     state.convState = "bot";
     var kids = log.querySelectorAll(".orienta-msg:not(.orienta-intro)");
@@ -450,13 +438,11 @@
     if (!typing.hidden) scrollDown();
   }
 
-  /** Sends one inbound message; `serverText` is how the server stores it, `shown` what the person sees. */
-  function send(body, serverText, shown) {
+  /** Sends one inbound message; `shown` is what the person sees in their own bubble. */
+  function send(body, shown) {
     var echo = bubble("user", shown, state.lang);
     echo.className += " orienta-sending";
     log.appendChild(echo);
-    var pending = { text: serverText, el: echo };
-    state.pending.push(pending);
     showQuick(null);
     scrollDown();
     setTyping(true);
@@ -474,11 +460,6 @@
           r.messages.forEach(function (m) { notice(m.text); });
           return;
         }
-        if (r.messages.some(function (m) { return m.id !== undefined && m.id !== null; })) {
-          // Answered: the person's message is older than every id we now hold, so no transcript fetch returns it again.
-          var i = state.pending.indexOf(pending);
-          if (i >= 0) state.pending.splice(i, 1);
-        }
         r.messages.forEach(function (m) { receive(m, m.lang); });
         if (r.handoff && state.convState === "bot") {
           state.convState = "waiting_for_operator";
@@ -486,8 +467,6 @@
         }
       })
       .catch(function (e) {
-        var i = state.pending.indexOf(pending);
-        if (i >= 0) state.pending.splice(i, 1);
         echo.classList.remove("orienta-sending");
         echo.classList.add("orienta-failed");
         if (e && (e.status === 404 || e.status === 401)) {
@@ -616,15 +595,15 @@
       closePanel();
     }
   });
-  humanBtn.addEventListener("click", function () { send({ kind: "command", command: "human" }, "/human", t("human")); });
-  langBtn.addEventListener("click", function () { send({ kind: "command", command: "language" }, "/language", t("language")); });
-  delBtn.addEventListener("click", function () { send({ kind: "command", command: "delete" }, "/delete", t("del")); });
+  humanBtn.addEventListener("click", function () { send({ kind: "command", command: "human" }, t("human")); });
+  langBtn.addEventListener("click", function () { send({ kind: "command", command: "language" }, t("language")); });
+  delBtn.addEventListener("click", function () { send({ kind: "command", command: "delete" }, t("del")); });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
-    send({ text: text }, text, text);
+    send({ text: text }, text);
   });
   input.addEventListener("keydown", function (ev) {
     // Enter sends, Shift+Enter starts a new line (not while composing with an input method).
@@ -640,7 +619,12 @@
     applyLanguage();
     showQuick(null);
     if (state.open) openPanel(false);
-    if (state.session) catchUp().then(connectLive);
+    if (state.session)
+      catchUp().then(function () {
+        state.loaded = true;
+        connectLive();
+      });
+    else state.loaded = true;
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);
