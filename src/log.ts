@@ -1,9 +1,9 @@
-import { pino, type Logger, type DestinationStream } from "pino";
+import { pino, type Logger, type DestinationStream, type LoggerOptions } from "pino";
 import { redactText } from "./privacy/redact.js";
 
 /** JSON logs. Free text is redacted (phones, e-mails, tax codes, IBANs, document numbers) before it is written. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options: Parameters<typeof pino>[0] = {
+  const options: LoggerOptions = {
     level,
     base: undefined,
     redact: { paths: ["req.headers.authorization", "token", "*.token", "password", "*.password"], censor: "[redacted]" },
@@ -14,5 +14,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return (destination ? pino(options, destination) : pino(options)) as Logger;
 }

@@ -55,9 +55,24 @@ export class Engine {
   }
 
   /** Loads the conversation, decides, and stores the inbound and outbound messages in one transaction. */
-  async handle(store: Store, conversationId: string, inbound: Inbound): Promise<TurnResult> {
+  async handle(store: Store, conversationId: string, inbound: Inbound, clientId?: string): Promise<TurnResult> {
     const conv = await store.getConversation(conversationId);
     if (!conv) throw new Error(`unknown conversation ${conversationId}`);
+    if (clientId) {
+      // The same message again (the first reply was lost): answer with what was stored, do nothing twice.
+      const replay = await store.findTurn(conv.id, clientId);
+      if (replay) {
+        const replies = replay.slice(1);
+        const messages: Outbound[] = replies.map((m) => ({
+          from: m.sender === "user" ? "bot" : m.sender,
+          text: m.text,
+          lang: (m.payload.lang as Lang | undefined) ?? conv.lang,
+          ...(m.payload.quickReplies ? { quickReplies: m.payload.quickReplies as QuickReply[] } : {}),
+          ...(m.payload.services ? { services: m.payload.services as ServiceRef[] } : {}),
+        }));
+        return { conversationId: conv.id, lang: conv.lang, messages, urgent: conv.urgent, handoff: conv.state === "waiting_for_operator", services: messages.flatMap((m) => m.services ?? []), stored: replay, replayed: true };
+      }
+    }
     if (inbound.kind === "choice" && inbound.value === "delete:confirm" && conv.state !== "with_operator") {
       // Erasure on request: nothing of the conversation is kept, not even this last message.
       await store.deleteConversation(conv.id);
@@ -69,7 +84,7 @@ export class Engine {
     const decision = await this.turn(conv, inbound, (c) => store.queuePosition(c.id, c.urgent, c.handoffAt ?? new Date()));
     if (inbound.kind === "choice" && inbound.value.startsWith("fb:") && lastServices.length)
       await store.addFeedback(lastServices, inbound.value === "fb:up", conv.lang);
-    const toStore: NewMessage[] = [inboundRecord(inbound), ...decision.messages.map(outboundRecord)];
+    const toStore: NewMessage[] = [{ ...inboundRecord(inbound), clientId }, ...decision.messages.map(outboundRecord)];
     const { messages: stored, conflict } = await store.saveTurn(conv, toStore, stateBefore);
     if (conflict) {
       // An operator took the conversation while the bot was thinking: the bot says nothing.

@@ -53,6 +53,8 @@ export interface TurnResult {
   services: ServiceRef[];
   /** The messages as stored (the person's first), for live delivery to operators and other channels. */
   stored?: StoredMessageLike[];
+  /** The same client message id was seen before: these are the replies stored then, not a new turn. */
+  replayed?: boolean;
   /** The person confirmed erasure: the conversation no longer exists. */
   deleted?: boolean;
 }

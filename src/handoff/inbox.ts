@@ -12,10 +12,11 @@ export class Inbox {
   private readonly queue = new KeyedQueue();
   constructor(private readonly engine: Engine, private readonly store: Store, private readonly bus: EventBus) {}
 
-  receive(conversationId: string, inbound: Inbound): Promise<TurnResult> {
+  receive(conversationId: string, inbound: Inbound, clientId?: string): Promise<TurnResult> {
     return this.queue.run(conversationId, async () => {
       const before = await this.store.getConversation(conversationId);
-      const result = await this.engine.handle(this.store, conversationId, inbound);
+      const result = await this.engine.handle(this.store, conversationId, inbound, clientId);
+      if (result.replayed) return result;
       if (result.deleted || !before) {
         if (before) this.bus.emit("state", { conversationId, state: "closed", urgent: false, lang: before.lang, operatorId: null });
         return result;

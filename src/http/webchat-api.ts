@@ -12,8 +12,16 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 const CreateSession = z.object({ lang: z.enum(LANGUAGES).optional() }).strict();
 /** `{text}` is the plain form; the other inbound kinds are accepted too, for buttons, location and commands. */
 const PlainText = z.object({ text: z.string().min(1, "text must not be empty").max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`) }).strict();
-const parseMessage = (body: unknown) =>
-  body && typeof body === "object" && "kind" in body ? InboundSchema.safeParse(body) : PlainText.transform((b): Inbound => ({ kind: "text", text: b.text })).safeParse(body);
+/** Optional id the client gives each message: sending it again returns the first answer instead of a duplicate. */
+const ClientMessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "clientMessageId has 8-64 letters, digits, - or _").optional();
+function parseMessage(body: unknown) {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return PlainText.safeParse(body) as z.ZodSafeParseResult<never>;
+  const { clientMessageId, ...rest } = body as Record<string, unknown>;
+  const id = ClientMessageId.safeParse(clientMessageId);
+  if (!id.success) return id as unknown as z.ZodSafeParseResult<never>;
+  const inbound = "kind" in rest ? InboundSchema.safeParse(rest) : PlainText.transform((b): Inbound => ({ kind: "text", text: b.text })).safeParse(rest);
+  return inbound.success ? { success: true as const, data: { inbound: inbound.data, clientId: id.data } } : inbound;
+}
 const SessionId = z.string().uuid();
 
 export function publicMessage(m: StoredMessage) {
@@ -70,9 +78,8 @@ export function webchatApi(inbox: Inbox, store: Store): Router {
     try {
       const body = parseMessage(req.body);
       if (!body.success) throw HttpError.fromZod(body.error);
-      const inbound: Inbound = body.data;
       const id = String(req.params.id);
-      const result = await inbox.receive(id, inbound);
+      const result = await inbox.receive(id, body.data.inbound, body.data.clientId);
       // Ids let a client that also listens on the live feed drop the copies it already has.
       const ids = (result.stored ?? []).slice(1).map((m) => m.id);
       res.json({

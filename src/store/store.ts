@@ -80,6 +80,8 @@ export interface NewMessage {
   kind: string;
   text: string;
   payload?: Record<string, unknown>;
+  /** The sender's own id for the message (idempotency): stored once per conversation. */
+  clientId?: string;
 }
 
 export interface Store {
@@ -93,6 +95,8 @@ export interface Store {
    */
   saveTurn(conversation: Conversation, messages: NewMessage[], expectedState?: ConversationState): Promise<{ messages: StoredMessage[]; conflict: boolean }>;
   listMessages(conversationId: string, afterId?: number): Promise<StoredMessage[]>;
+  /** The person's message with this client id, and the replies stored with it (a replay after a lost answer). */
+  findTurn(conversationId: string, clientId: string): Promise<StoredMessage[] | undefined>;
   /** Place in the operators' queue (1 = next) of a conversation waiting since `since`: urgent first, then by waiting time. */
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
@@ -252,8 +256,8 @@ export class SqlStore implements Store {
       const stored: StoredMessage[] = [];
       for (const m of messages) {
         const { rows } = await tx.query<MessageRow>(
-          `INSERT INTO messages (conversation_id, sender, kind, text, payload) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-          [c.id, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {})],
+          `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+          [c.id, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null],
         );
         stored.push(toMessage(rows[0]!));
       }
@@ -267,6 +271,17 @@ export class SqlStore implements Store {
       [conversationId, afterId],
     );
     return rows.map(toMessage);
+  }
+
+  async findTurn(conversationId: string, clientId: string): Promise<StoredMessage[] | undefined> {
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT m.* FROM messages m, (SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2) first
+       WHERE m.conversation_id = $1 AND m.id >= first.id
+         AND m.id < COALESCE((SELECT min(id) FROM messages WHERE conversation_id = $1 AND sender = 'user' AND id > first.id), 9223372036854775807)
+       ORDER BY m.id`,
+      [conversationId, clientId],
+    );
+    return rows.length ? rows.map(toMessage) : undefined;
   }
 
   async queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number> {

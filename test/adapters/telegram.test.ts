@@ -23,11 +23,23 @@ const TOKEN = "123456:TEST-TOKEN";
 const texts = (chatId: number) => fake.sent("sendMessage", chatId).map((b) => String(b.text));
 const conversationOf = async (chatId: number) => (await app.store.findByExternalRef("telegram", String(chatId)))!;
 
+/** Waits until every message the bot stored for this chat has been sent (the turn is over), whatever the load. */
+async function delivered(chatId: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const conv = await app.store.findByExternalRef("telegram", String(chatId));
+    const stored = conv ? (await app.store.listMessages(conv.id)).filter((m) => m.sender !== "user").length : 0;
+    if (conv && stored > 0 && texts(chatId).length >= stored) return;
+    if (Date.now() > deadline) throw new Error(`chat ${chatId}: ${stored} stored, ${texts(chatId).length} sent`);
+    await settle(50);
+  }
+}
+
 async function say(chatId: number, text: string, languageCode = "it"): Promise<string[]> {
   const before = texts(chatId).length;
   fake.pushUpdate(textUpdate(chatId, text, languageCode));
   await fake.waitFor(() => texts(chatId).length > before, 10_000, `a reply in chat ${chatId}`);
-  await settle();
+  await delivered(chatId);
   return texts(chatId).slice(before);
 }
 
@@ -92,7 +104,7 @@ describe("Telegram channel (polling, against a local Bot API)", () => {
     const before = texts(chat).length;
     const u = fake.pushUpdate(callbackUpdate(chat, "lang:en"));
     await fake.waitFor(() => texts(chat).length > before);
-    await settle();
+    await delivered(chat);
     const id = (u as { callback_query: { id: string } }).callback_query.id;
     expect(fake.sent("answerCallbackQuery").some((b) => b.callback_query_id === id)).toBe(true);
     expect(texts(chat).at(-1)).toContain(translator("en")("language_set"));
@@ -106,7 +118,7 @@ describe("Telegram channel (polling, against a local Bot API)", () => {
     const before = texts(chat).length;
     fake.pushUpdate(locationUpdate(chat, 45.4642, 9.19));
     await fake.waitFor(() => texts(chat).length > before);
-    await settle();
+    await delivered(chat);
     const stored = await app.store.listMessages((await conversationOf(chat)).id);
     expect(stored.some((m) => m.sender === "user" && m.kind === "location" && (m.payload as { lat: number }).lat === 45.4642)).toBe(true);
   });
@@ -115,7 +127,7 @@ describe("Telegram channel (polling, against a local Bot API)", () => {
     const chat = 1005;
     fake.pushUpdate(photoUpdate(chat));
     await fake.waitFor(() => texts(chat).length > 0);
-    await settle();
+    await delivered(chat);
     expect(texts(chat).join("\n")).toContain(translator("it")("file_received"));
   });
 
@@ -155,7 +167,7 @@ describe("Telegram channel (polling, against a local Bot API)", () => {
     const chat = 1008;
     const update = fake.pushUpdate(textUpdate(chat, "cerco un corso di italiano"));
     await fake.waitFor(() => texts(chat).length > 0);
-    await settle();
+    await delivered(chat);
     const replies = texts(chat).length;
     fake.pushUpdate(update);
     await settle(1500);

@@ -138,7 +138,22 @@ describe.skipIf(!hasChromium)("web chat and operator console in a real browser",
     await personCtx.close();
   });
 
-  it("the console passes axe-core with a claimed conversation open (no serious or critical violations)", async () => {
+  it("the console signals a new urgent conversation (title, alert, beep) and passes axe-core with a claimed conversation", async () => {
+    const opCtx = await newContext(browser, "desktop", { forAxe: true });
+    const op = await opCtx.newPage();
+    await op.addInitScript(() => {
+      const w = window as unknown as { __beeps: number };
+      w.__beeps = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.__beeps++;
+        return create.call(this);
+      };
+    });
+    await operatorLogin(op, srv.base, "ana");
+    await op.locator("#live-status", { hasText: /tempo reale/ }).waitFor();
+    expect(await seriousA11yViolations(op)).toEqual([]);
+
     const personCtx = await newContext(browser, "desktop");
     const page = await personCtx.newPage();
     await openWidget(page, srv.base);
@@ -147,10 +162,9 @@ describe.skipIf(!hasChromium)("web chat and operator console in a real browser",
     await waitIdle(page);
     const session = (await widgetSession(page))!;
 
-    const opCtx = await newContext(browser, "desktop", { forAxe: true });
-    const op = await opCtx.newPage();
-    await operatorLogin(op, srv.base, "ana");
-    expect(await seriousA11yViolations(op)).toEqual([]);
+    await expect.poll(() => op.title(), { timeout: 15_000 }).toMatch(/URGENT/);
+    expect(await op.locator("#alert").innerText()).toMatch(/URGENTE/);
+    expect(await op.evaluate(() => (window as unknown as { __beeps: number }).__beeps)).toBeGreaterThan(0);
     await op.locator(`.qi.urgent .qi-btn[data-id="${session.sessionId}"]`).waitFor();
     await claim(op, session.sessionId);
     await op.locator("#reply").fill("Buongiorno, sono Ana. È al sicuro adesso?");

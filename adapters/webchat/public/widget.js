@@ -185,7 +185,6 @@
   var root = el("div", "orienta-root", { id: "orienta-widget" });
   var launcher = el("button", "orienta-launcher", { type: "button", "aria-expanded": "false", "aria-controls": "orienta-panel" });
   var launcherIcon = el("span", "orienta-launcher-icon", { "aria-hidden": "true" });
-  launcherIcon.textContent = "💬";
   var launcherText = el("span", "orienta-launcher-text");
   launcher.appendChild(launcherIcon);
   launcher.appendChild(launcherText);
@@ -267,15 +266,15 @@
     exitBtn.setAttribute("aria-label", t("quickExit") + ": " + t("quickExitHelp"));
     closeBtn.setAttribute("aria-label", t("close"));
     tools.setAttribute("aria-label", t("tools"));
-    langBtn.textContent = "🌐 " + t("language");
-    delBtn.textContent = "🗑 " + t("del");
+    langBtn.textContent = t("language");
+    delBtn.textContent = t("del");
     log.setAttribute("aria-label", t("log"));
     intro.setAttribute("lang", state.lang);
     intro.setAttribute("dir", dir);
     introText.textContent = t("intro");
     typingText.textContent = t("typing");
     quick.setAttribute("aria-label", t("quick"));
-    humanBtn.textContent = "👤 " + t("human");
+    humanBtn.textContent = t("human");
     label.textContent = t("input");
     input.setAttribute("placeholder", t("placeholder"));
     sendBtn.textContent = t("send");
