@@ -324,7 +324,9 @@ export class Engine {
       const checks = checkEligibility(h.service, conv.profile, this.o.kb.areas);
       const penalty = checks.filter((c) => c.status === "not_met").length;
       // Where the person lives is unknown: most people who write live in Milan (1.4 million against 124,000).
-      const prior = !conv.profile.municipality && h.service.area.scope === "visconteo" ? 0.85 : 1;
+      const prior = !conv.profile.municipality && h.service.area.scope === "visconteo" ? 0.85
+        // A service of the person's own town comes before the same kind of service elsewhere in the area.
+        : conv.profile.municipality && h.service.area.municipalities?.includes(conv.profile.municipality) ? 1.15 : 1;
       return { ...h, score: h.score * prior * Math.pow(0.6, penalty) };
     });
     scored.sort((a, b) => b.score - a.score);

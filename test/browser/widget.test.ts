@@ -89,6 +89,29 @@ describe.skipIf(!hasChromium)("the embeddable web chat widget in a real browser"
     await ctx.close();
   });
 
+  it("sends a message again after a network failure, without duplicating it", async () => {
+    const ctx = await newContext(browser, "desktop");
+    const page = await ctx.newPage();
+    await openWidget(page, srv.base);
+    await say(page, "ciao");
+    const session = (await widgetSession(page))!;
+    let dropped = 0;
+    // The request reaches the server but its answer is lost (like a mobile network switching cell).
+    await page.route(/\/api\/webchat\/sessions\/[^/]+\/messages$/, async (route) => {
+      if (route.request().method() !== "POST" || dropped > 0) return route.continue();
+      dropped++;
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+    await say(page, "cerco un dormitorio per stanotte");
+    expect(dropped).toBe(1);
+    expect(await page.locator(".orienta-failed").count()).toBe(0);
+    const r = await fetch(`${srv.base}/api/webchat/sessions/${session.sessionId}/messages`, { headers: { authorization: `Bearer ${session.token}` } });
+    const users = ((await r.json()) as { messages: { from: string; text: string }[] }).messages.filter((m) => m.text === "cerco un dormitorio per stanotte");
+    expect(users).toHaveLength(1);
+    await ctx.close();
+  });
+
   it("deletes the conversation with the delete button and the bot's confirmation", async () => {
     const ctx = await newContext(browser, "desktop");
     const page = await ctx.newPage();

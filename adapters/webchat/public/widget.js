@@ -437,6 +437,24 @@
     if (!typing.hidden) scrollDown();
   }
 
+  function clientId() {
+    var b = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(b);
+    var out = "";
+    for (var i = 0; i < b.length; i++) out += ("0" + b[i].toString(16)).slice(-2);
+    return out;
+  }
+  /** Network failures (not HTTP errors) are retried twice with the same client message id. */
+  function postWithRetry(payload, attempt) {
+    return api("POST", path("/messages"), payload).catch(function (e) {
+      if (e && e.status) throw e;
+      if (attempt >= 2) throw e;
+      return new Promise(function (resolve) { setTimeout(resolve, attempt ? 3000 : 1000); }).then(function () {
+        return postWithRetry(payload, attempt + 1);
+      });
+    });
+  }
+
   /** Sends one inbound message; `shown` is what the person sees in their own bubble. */
   function send(body, shown) {
     var echo = bubble("user", shown, state.lang);
@@ -445,8 +463,12 @@
     showQuick(null);
     scrollDown();
     setTyping(true);
+    // One id per message: the server answers a repeated id with the first answer, so retrying never duplicates.
+    var payload = {};
+    for (var k in body) payload[k] = body[k];
+    payload.clientMessageId = clientId();
     return ensureSession()
-      .then(function () { return api("POST", path("/messages"), body); })
+      .then(function () { return postWithRetry(payload, 0); })
       .then(function (r) {
         echo.classList.remove("orienta-sending");
         var lang = r.messages.length ? r.messages[0].lang : null;
