@@ -22,6 +22,15 @@ const EnvSchema = z.object({
   WIDGET_ORIGINS: z.string().default(""),
   CLAIM_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   OPERATOR_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, "a token from @BotFather, like 123456:AbC…").optional(),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  TELEGRAM_API_ROOT: z.string().url().transform((u) => u.replace(/\/+$/, "")).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "16-256 characters A-Z a-z 0-9 _ -").optional(),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  SLACK_BOT_TOKEN: z.string().startsWith("xoxb-").optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_OPERATOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, "a channel id like C0123456789").optional(),
+  SLACK_API_URL: z.string().url().transform((u) => (u.endsWith("/") ? u : `${u}/`)).optional(),
 });
 
 export interface Config {
@@ -39,6 +48,10 @@ export interface Config {
   operatorSessionMs: number;
   /** Sites allowed to embed the web chat widget (CORS and WebSocket origin); empty = this server's own pages only. */
   widgetOrigins: string[];
+  /** The Telegram channel, when TELEGRAM_BOT_TOKEN is set. */
+  telegram?: { token: string; mode: "polling" | "webhook"; apiRoot?: string; webhookSecret?: string; webhookUrl?: string };
+  /** The Slack operators' channel, when SLACK_BOT_TOKEN is set. */
+  slack?: { botToken: string; signingSecret: string; channel: string; apiUrl?: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
@@ -55,6 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   });
   parseWeekly(officeHours.weekly);
   if (e.EMBEDDINGS === "openai" && !e.EMBEDDINGS_MODEL) throw new Error("invalid configuration:\n  EMBEDDINGS_MODEL is required with EMBEDDINGS=openai");
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook" && !e.TELEGRAM_WEBHOOK_SECRET)
+    throw new Error("invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_MODE=webhook");
+  if (e.SLACK_BOT_TOKEN && !(e.SLACK_SIGNING_SECRET && e.SLACK_OPERATOR_CHANNEL))
+    throw new Error("invalid configuration:\n  SLACK_SIGNING_SECRET and SLACK_OPERATOR_CHANNEL are required with SLACK_BOT_TOKEN");
   return {
     port: e.PORT,
     host: e.HOST,
@@ -69,5 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     claimTimeoutMs: e.CLAIM_TIMEOUT_MINUTES * 60_000,
     operatorSessionMs: e.OPERATOR_SESSION_HOURS * 3_600_000,
     widgetOrigins: e.WIDGET_ORIGINS.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean),
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, webhookUrl: e.TELEGRAM_WEBHOOK_URL }
+      : undefined,
+    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET && e.SLACK_OPERATOR_CHANNEL
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, channel: e.SLACK_OPERATOR_CHANNEL, apiUrl: e.SLACK_API_URL }
+      : undefined,
   };
 }

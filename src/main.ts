@@ -5,6 +5,8 @@ import { createLogger } from "./log.js";
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { serverLockPath } from "./store/server-lock.js";
 import { startRetention } from "./privacy/retention.js";
+import { createTelegramChannel } from "../adapters/telegram/index.js";
+import { createSlackChannel } from "../adapters/slack/index.js";
 
 /** Wires configuration, knowledge, engine, storage and HTTP; nothing else. */
 async function main() {
@@ -12,7 +14,14 @@ async function main() {
   const log = createLogger(config.logLevel);
   const started = Date.now();
   const app = await createApp(config);
-  const running = await startServer(app, log);
+  const telegram = config.telegram ? createTelegramChannel(app, { ...config.telegram, log: log.child({ channel: "telegram" }) }) : undefined;
+  const slack = config.slack ? createSlackChannel(app, { ...config.slack, log: log.child({ channel: "slack" }) }) : undefined;
+  const running = await startServer(app, log, config.port, config.host, [
+    ...(telegram?.webhookHandler ? [{ path: "/telegram/webhook", handler: telegram.webhookHandler }] : []),
+    ...(slack ? [{ path: "/", handler: slack.router }] : []),
+  ]);
+  // A Telegram outage at boot must not take the web chat down: logged, the rest runs.
+  telegram?.start().catch((e) => log.error({ err: String(e) }, "telegram channel failed to start"));
   if (!config.databaseUrl) {
     // The embedded database belongs to this process: the operators CLI checks this file and refuses while we run.
     mkdirSync(config.dataDir, { recursive: true });
@@ -34,6 +43,8 @@ async function main() {
     // Stop accepting, let in-flight requests finish, then close the database.
     clearInterval(requeue);
     stopRetention();
+    await telegram?.stop();
+    await slack?.stop();
     await running.close();
     await app.store.close();
     rmSync(serverLockPath(config.dataDir), { force: true });

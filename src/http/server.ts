@@ -31,8 +31,14 @@ function allowWidgetOrigins(origins: string[]): express.RequestHandler {
   };
 }
 
+/** An extra handler at a path: the Telegram webhook, the Slack events endpoint. They parse their own bodies. */
+export interface Mount {
+  path: string;
+  handler: express.RequestHandler;
+}
+
 /** The express application: health, web chat API and the chat page. */
-export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs })): express.Express {
+export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs }), mounts: Mount[] = []): express.Express {
   const web = express();
   web.disable("x-powered-by");
   if (app.config.trustProxy) web.set("trust proxy", app.config.trustProxy);
@@ -65,6 +71,9 @@ export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.sto
     res.json({ ok: true, services: app.kb.services.length });
   });
 
+  // Channels' endpoints come before any body parser: Slack verifies its signature over the raw body.
+  for (const m of mounts) web.use(m.path, m.handler);
+
   const api = express.Router();
   api.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: "draft-7", legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, "rate_limited", "too many requests; wait a minute")) }));
@@ -90,9 +99,9 @@ export interface RunningServer {
 }
 
 /** Listens on host:port (0 = any free port) with the HTTP app and the live WebSocket feeds. */
-export async function startServer(app: App, log: Logger, port = app.config.port, host = app.config.host): Promise<RunningServer> {
+export async function startServer(app: App, log: Logger, port = app.config.port, host = app.config.host, mounts: Mount[] = []): Promise<RunningServer> {
   const auth = operatorAuth(app.store, { sessionTtlMs: app.config.operatorSessionMs });
-  const web = createHttpApp(app, log, auth);
+  const web = createHttpApp(app, log, auth, mounts);
   const server = await new Promise<import("node:http").Server>((resolve) => {
     const s = web.listen(port, host, () => resolve(s));
   });
