@@ -8,7 +8,7 @@ import type { HybridIndex, SearchHit } from "../knowledge/search/index.js";
 import type { Conversation, NewMessage, Store } from "../store/store.js";
 import type { Inbound, Outbound, QuickReply, ServiceRef, TurnResult } from "./messages.js";
 import { triage, type Triage } from "./triage.js";
-import type { TriageKind } from "./triage-lexicon.js";
+import { TRIAGE_SEARCH_HINTS, type TriageKind } from "./triage-lexicon.js";
 import { extractProfile, findArea, mergeProfile, type Profile, type ProfileField } from "./profile.js";
 import { checkEligibility, type CriterionCheck } from "./eligibility.js";
 import { renderCard, renderContact, renderHours, localized } from "./answer.js";
@@ -327,7 +327,9 @@ export class Engine {
       const prior = !conv.profile.municipality && h.service.area.scope === "visconteo" ? 0.85
         // A service of the person's own town comes before the same kind of service elsewhere in the area.
         : conv.profile.municipality && h.service.area.municipalities?.includes(conv.profile.municipality) ? 1.15 : 1;
-      return { ...h, score: h.score * prior * Math.pow(0.6, penalty) };
+      // Emergency lines answer danger (the triage brings them); in an ordinary answer only when asked for by name.
+      const line = h.service.categories.includes("emergency") && !h.via.includes("name") && h.service.area.scope === "national" ? 0.5 : 1;
+      return { ...h, score: h.score * prior * line * Math.pow(0.6, penalty) };
     });
     scored.sort((a, b) => b.score - a.score);
     return { hits: scored.slice(0, limit), fits: r.fits };
@@ -380,8 +382,7 @@ export class Engine {
     ];
     if (question) texts.push(question.text);
     void danger;
-    const d = this.say(conv, texts, quick, hits.map((h) => h.service));
-    return d;
+    return this.say(conv, texts, quick, shown);
   }
 
   private generalAccessPoints(conv: Conversation): Service[] {
@@ -453,7 +454,8 @@ export class Engine {
     conv.context.lastQuery = text;
     const filter = this.areaFilter(conv.profile);
     const lines = this.emergencyLines(danger.kinds, filter);
-    const { hits } = await this.search(conv, text, 5);
+    const hints = danger.kinds.map((k) => TRIAGE_SEARCH_HINTS[k]).join(" ");
+    const { hits } = await this.search(conv, `${text} ${hints}`, 5);
     const relevant = hits.map((h) => h.service).filter((s) => !lines.includes(s));
     // The local service that answers this kind of danger (a shelter for "no shelter") goes first among the others.
     relevant.sort((a, b) => Number(answers(b, danger.kinds)) - Number(answers(a, danger.kinds)));
@@ -461,7 +463,8 @@ export class Engine {
     const specific = lines.filter((s) => s !== general);
     // The most specific number, then the two places that fit best, then 112 and the rest.
     const ordered = uniq([...specific.slice(0, 1), ...relevant.slice(0, 2), ...(general ? [general] : []), ...specific.slice(1), ...relevant.slice(2)]);
-    conv.context.lastServices = ordered.slice(0, 3).map((s) => s.id);
+    const named = ordered.filter((s) => lines.includes(s) || relevant.slice(0, 2).includes(s));
+    conv.context.lastServices = relevant.slice(0, 2).map((s) => s.id);
     const lineTexts = [...specific, ...(general ? [general] : [])].map((s) => emergencyLine(s, conv.lang, t));
     const cards = this.cards(conv, relevant.slice(0, 2), text);
     const h = await this.handoff(conv, position, true);
@@ -469,9 +472,9 @@ export class Engine {
       ...greeting.map((g) => ({ from: "bot" as const, text: g, lang: conv.lang })),
       { from: "bot", text: [t("urgent_intro"), ...lineTexts].join("\n"), lang: conv.lang },
       ...cards.map((c) => ({ from: "bot" as const, text: c, lang: conv.lang })),
-      { from: "bot", text: [t("urgent_operator"), ...h.messages.map((m) => m.text)].join("\n"), lang: conv.lang, services: ordered.map(ref) },
+      { from: "bot", text: [t("urgent_operator"), ...h.messages.map((m) => m.text)].join("\n"), lang: conv.lang, services: named.map(ref) },
     ];
-    return { messages, services: ordered.map(ref), handoff: true };
+    return { messages, services: named.map(ref), handoff: true };
   }
 
   private emergencyLines(kinds: TriageKind[], filter?: (s: Service) => boolean): Service[] {
@@ -490,6 +493,9 @@ export class Engine {
     if (kind === "nearer") {
       const area = findArea(text, this.o.kb.areas);
       if (area.municipality) conv.profile = mergeProfile(conv.profile, area);
+      // Services of the other ambito (Milan's, for someone in Rozzano) are not "nearer": search again for this town.
+      const filter = this.areaFilter(conv.profile);
+      if (filter && conv.context.lastQuery && services.some((s) => !filter(s))) return this.refine(conv);
       const point = this.areaPoint(conv.profile);
       if (point) return this.nearest(conv, point, this.o.kb.areas.municipalities.find((m) => m.id === conv.profile.municipality)?.name);
     }

@@ -28,11 +28,12 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
     // so
     "i garaaca", "wuu i garaacaa", "wuu i dilaa", "xadgudub",
     // ar
+    "(by|bi|b)?yedrab(ni|ny)", "bydrobni", "biyodrobni", "darabni",
     "يضربني", "ضربني", "يعنفني", "عنف اسري", "يهددني بالقتل", "اخاف من زوجی", "اخاف من زوجي",
     // fa / ps / ur
     "مرا میزند", "منو میزنه", "کتکم میزند", "خشونت خانگی", "ما وهي", "وهل کوی", "مجھے مارتا", "مارتا ہے", "مار پیٹ", "گھریلو تشدد",
     // uk / ru
-    "б'е мене", "бие мене", "мене бьют", "домашне насильство", "бьет меня", "избивает", "домашнее насилие", "угрожает убить", "погрожуе",
+    "б'е мене", "бие мене", "мене бьют", "мене б'є", "б'є мене", "мене б'ють", "меня бьет", "меня бьют", "меня избивает", "домашне насильство", "бьет меня", "избивает", "домашнее насилие", "угрожает убить", "погрожуе",
     // zh
     "打我", "家暴", "家庭暴力", "威胁要杀",
     // bn / si / ti
@@ -63,7 +64,7 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
     "(vajza|djali).{0,40}(shume e trishtuar|shume i trishtuar|nuk del nga dhoma|depresion)", "jam 1[0-7] vjec.{0,40}(vetem|askush)",
     "1[0-7] taong gulang.{0,60}(mag-isa|nag-iisa|walang kasama)",
     "عمری ١[٠-٧]", "عمري ١[٠-٧]", "عمری 1[0-7]", "عمري 1[0-7]", "عمری ?[٠-٩0-9]+ سنه.{0,40}وحدی", "جئت.{0,40}وحد", "قاصر وحد",
-    "мені 1[0-7] рок", "мне 1[0-7] лет", "我1[0-7]岁", "我十[一二三四五六七]岁", "আমার বয়স ১[০-৭]", "wiilkayga.{0,30}murug", "gabadhayda.{0,30}murug",
+    "мені 1[0-7] рок", "1[0-7] jir.{0,80}(kaligay|keligay|kalidey|qof ma|cid ma)", "(kaligay|keligay).{0,60}1[0-7] jir", "мне 1[0-7] лет", "我1[0-7]岁", "我十[一二三四五六七]岁", "আমার বয়স ১[০-৭]", "wiilkayga.{0,30}murug", "gabadhayda.{0,30}murug",
   ],
   trafficking: [
     "(tiene|ha preso|trattiene|si e preso|ha sequestrato|mi ha tolto) (il )?(mio )?passaporto", "passaporto.{0,30}(preso|tiene|sequestr|trattien)",
@@ -77,7 +78,7 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
   ],
   no_shelter: [
     "(non ho|senza|nessun) (un )?(posto|luogo|casa) (dove|per) dormire", "dove (posso |andare a )?dormire (stanotte|stasera|oggi)", "non so dove dormire",
-    "dormo (per strada|in strada|in macchina|in auto|alla stazione|fuori)", "dormire in macchina", "siamo in strada", "cacciat[oa] di casa", "mi hanno buttat[oa] fuori",
+    "dormo (per strada|in strada|in macchina|in auto|alla stazione|fuori|sotto|nel parco|sulle panchine|su una panchina)", "dormire in macchina", "siamo in strada", "cacciat[oa] di casa", "mi hanno buttat[oa] fuori",
     "(si e )?incendiat[ao] la casa", "casa (e )?bruciata", "senza un tetto stanotte",
     "nowhere to (sleep|stay|go) tonight", "nowhere to sleep", "(no|nowhere) place to sleep", "sleeping (in (my|the) car|on the street|rough|at the station|outside)",
     "kicked (me )?out", "thrown out of (my|the) (house|home|flat)", "homeless tonight", "somewhere (safe )?(to|i can) (stay|sleep) tonight",
@@ -85,12 +86,13 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
     "(no tengo|sin) (donde|lugar para) dormir", "duermo en (la calle|el coche|mi coche)", "me echaron de casa",
     "nu am unde sa dorm", "dorm (pe strada|in masina)", "nuk kam ku te fle", "fle ne rruge", "walang matulugan", "natutulog sa (kalye|kotse)",
     "meel aan seexdo", "ma haysto meel", "waxaan ku seexdaa waddada",
+    "(anam|nanam|nam) (fen|fein|wein|wen|feen)", "(fen|fein|wein|wen|feen) (anam|nanam)", "mafi(sh)? (makan|mkan|bet)", "ma3and(i|ish|na)? (makan|mkan|bet|bayt)",
     "مكان ننام", "مكان انام", "مکان ننام", "مکان انام", "این انام", "أين أنام", "انام في الشارع", "جایی برای خواب", "کجا بخوابم", "چیرته ویده شم", "سونے کی جگہ", "کہاں سوؤں",
     "ніде (спати|ночувати)", "нема де (спати|ночувати)", "негде (спать|ночевать)", "сплю на улице", "сплю на вулиці",
     "没有地方(睡|住)", "无家可归", "睡在街上", "ঘুমানোর জায়গা নেই", "রাস্তায় ঘুমাই", "නිදාගන්න තැනක් නැහැ", "ዝድቅሰሉ ቦታ የብለይን", "ኣብ ጎደና እድቅስ",
   ],
   cold: [
-    "fa (molto )?freddo", "ho (molto )?freddo", "sto gelando", "it'?s (very |so )?(cold|freezing)", "i'?m (very |so )?(cold|freezing)", "il fait (tres )?froid", "j'ai (tres )?froid",
+    "fa (molto |un )?freddo", "freddo cane", "che freddo", "si gela", "ho (molto )?freddo", "sto gelando", "it'?s (very |so )?(cold|freezing)", "i'?m (very |so )?(cold|freezing)", "il fait (tres )?froid", "j'ai (tres )?froid",
     "hace (mucho )?frio", "tengo (mucho )?frio", "(imi|mi) este (foarte )?frig", "e frig", "kam (shume )?ftohte", "bën ftohte", "ang lamig", "giniginaw",
     "qabow", "برد شدید", "سرد جدا", "بارد جدا", "дуже холодно", "очень холодно", "мерзну", "很冷", "খুব ঠান্ডা", "ගොඩක් සීතලයි", "ዝሑል",
   ],
@@ -112,4 +114,20 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
     "(leaves|leaving|discharged from) (the )?hospital", "sort de l'hopital", "sale del hospital", "iese din spital",
     "خروج من المستشفى", "виписують з лікарні", "выписывают из больницы", "出院",
   ],
+};
+
+/**
+ * Italian words added to the search when a kind of danger is recognised, so that the places that answer it come up
+ * whatever language and words the person used (the Italian text is the reference of every entry).
+ */
+export const TRIAGE_SEARCH_HINTS: Record<TriageKind, string> = {
+  no_shelter: "dormire stanotte accoglienza notturna posto letto",
+  cold: "freddo dormire strada coperte",
+  violence: "violenza donne maltrattamenti",
+  sexual_violence: "violenza sessuale",
+  suicide: "ascolto sostegno",
+  minor_at_risk: "minore solo minorenne",
+  trafficking: "tratta sfruttamento lavoro",
+  medical: "emergenza medica",
+  urgent_care: "dimissioni ospedale assistenza a casa",
 };

@@ -29,7 +29,18 @@ const TAGALOG_HINTS = /\b(ako|ang|mga|po|wala|saan|kailangan|tulong|hindi|ng|sa|
 const ROMANIAN_HINTS = /[ăâîșşțţ]|\b(nu|unde|sunt|am|și|pentru|ajutor|casă|copii)\b/g;
 const ALBANIAN_HINTS = /[ëç]|\b(nuk|kam|ku|të|për|ndihmë|shtëpi|fëmijë|jam|dhe)\b/g;
 
+/** Arabic written in Latin letters ("ana mish 3arfa anam fen"): digits for Arabic sounds, and its commonest words. */
+const ARABIZI_WORDS = new Set(["ana", "enta", "enti", "mish", "msh", "fen", "fein", "wein", "leila", "lel", "3ayez", "3ayza", "3arfa", "3aref",
+  "ma3andi", "mafi", "mafish", "3andi", "bidi", "baddi", "7abibi", "inshallah", "wallah", "salam", "shukran", "fi", "el", "w", "di", "da"]);
+function looksArabizi(text: string): boolean {
+  const words = text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+  const withDigits = words.filter((w) => /[a-z][2-9]|[2-9][a-z]/.test(w) && /[3725]/.test(w)).length;
+  const known = words.filter((w) => ARABIZI_WORDS.has(w)).length;
+  return withDigits >= 1 && known >= 2;
+}
+
 function detectLatin(text: string): Detection {
+  if (looksArabizi(text)) return { lang: "ar", confident: true };
   const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
   const somali = words.filter((w) => SOMALI_WORDS.has(w)).length;
   if (somali >= 2 && somali / words.length >= 0.25) return { lang: "so", confident: true };
@@ -80,7 +91,8 @@ export function detectLanguage(input: string): Detection {
     const ru = count(text, /[ыэъёЫЭЪЁ]/g);
     if (uk > ru) return { lang: "uk", confident: true };
     if (ru > uk) return { lang: "ru", confident: true };
-    return { lang: "ru", confident: letters > 15 };
+    // Words written the same in both ("я живу в"): keep the conversation's language.
+    return { lang: "ru", confident: false };
   }
   return detectLatin(text);
 }

@@ -191,6 +191,7 @@ export class HybridIndex {
       ...(lang === "it" ? [] : [...terms(q, "it"), ...shingles(q, "it")]),
     ])];
     let bestLexical = 0;
+    let bestWords = 0;
     const lexLangs = new Set<string>([lang, "it", "en"]);
     if (qTerms.length) {
       const results = this.lexical.search(qTerms.join(" "), {
@@ -207,7 +208,10 @@ export class HybridIndex {
         const id = r.service as string;
         if (seen.has(id)) continue;
         seen.add(id);
-        bestLexical = Math.max(bestLexical, r.score);
+        if (r.score > bestLexical) {
+          bestLexical = r.score;
+          bestWords = new Set(r.queryTerms.filter((t) => !t.startsWith("~"))).size;
+        }
         bump(id, 1 / (RRF_K + seen.size), "lexical");
       }
     }
@@ -236,7 +240,8 @@ export class HybridIndex {
     const named = hits.some((h) => h.via.includes("name"));
     return {
       hits: hits.slice(0, limit),
-      fits: named || bestLexical >= MIN_LEXICAL_SCORE || bestDistance <= MAX_VECTOR_DISTANCE,
+      // Short messages in languages without stop-word lists score lower: two of their words matching is enough.
+      fits: named || bestLexical >= MIN_LEXICAL_SCORE || (bestLexical >= MIN_LEXICAL_SCORE / 2 && bestWords >= 2) || bestDistance <= MAX_VECTOR_DISTANCE,
       evidence: { lexical: bestLexical, distance: bestDistance },
     };
   }
