@@ -461,12 +461,12 @@ export class Engine {
     relevant.sort((a, b) => Number(answers(b, danger.kinds)) - Number(answers(a, danger.kinds)));
     const general = this.o.kb.services.find((s) => s.id === "numero-unico-emergenza-112");
     const specific = lines.filter((s) => s !== general);
-    // The most specific number, then the two places that fit best, then 112 and the rest.
-    const ordered = uniq([...specific.slice(0, 1), ...relevant.slice(0, 2), ...(general ? [general] : []), ...specific.slice(1), ...relevant.slice(2)]);
-    const named = ordered.filter((s) => lines.includes(s) || relevant.slice(0, 2).includes(s));
-    conv.context.lastServices = relevant.slice(0, 2).map((s) => s.id);
+    // The most specific number, then the places that fit best, then 112 and the other lines.
+    const places = relevant.slice(0, 3);
+    const named = uniq([...specific.slice(0, 1), ...places.slice(0, 2), ...(general ? [general] : []), ...specific.slice(1), ...places.slice(2)]);
+    conv.context.lastServices = places.map((s) => s.id);
     const lineTexts = [...specific, ...(general ? [general] : [])].map((s) => emergencyLine(s, conv.lang, t));
-    const cards = this.cards(conv, relevant.slice(0, 2), text);
+    const cards = this.cards(conv, places, text);
     const h = await this.handoff(conv, position, true);
     const messages: Outbound[] = [
       ...greeting.map((g) => ({ from: "bot" as const, text: g, lang: conv.lang })),

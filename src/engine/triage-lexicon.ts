@@ -14,7 +14,7 @@ export const TRIAGE_LEXICON: Record<TriageKind, string[]> = {
     "mi picchia", "mi picchiano", "mi ha picchiat", "mi mena", "mi ha menat", "mi maltratta", "mi ha colpit", "mi minaccia", "minaccia di uccider",
     "vuole uccidermi", "mi fa del male", "ho paura di (lui|mio marito|mio compagno|tornare a casa)", "violenza (domestica|in casa|da parte)", "mi perseguita", "stalker",
     // en
-    "(hits|beats|hurts|hit|beat|slapped|kicked|choked|strangled) me", "beating me", "threaten(s|ed)? to kill", "afraid of my (husband|partner|boyfriend|father)", "domestic (violence|abuse)", "abusive (husband|partner)",
+    "(hits|beats|hurts|hit|beat|slapped|choked|strangled) me", "kicked me(?! out)", "beating me", "threaten(s|ed)? to kill", "afraid of my (husband|partner|boyfriend|father)", "domestic (violence|abuse)", "abusive (husband|partner)",
     // fr
     "(me|m'a) (frappe|frappee|battue|bat)", "me frappe", "violence(s)? (conjugale|domestique|de la part)", "je subis des violences", "menace de me tuer", "j'ai peur de (lui|mon mari)",
     // es
@@ -126,7 +126,7 @@ export const TRIAGE_SEARCH_HINTS: Record<TriageKind, string> = {
   violence: "violenza donne maltrattamenti",
   sexual_violence: "violenza sessuale",
   suicide: "ascolto sostegno",
-  minor_at_risk: "minore solo minorenne",
+  minor_at_risk: "minore minorenne adolescente disagio",
   trafficking: "tratta sfruttamento lavoro",
   medical: "emergenza medica",
   urgent_care: "dimissioni ospedale assistenza a casa",

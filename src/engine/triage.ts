@@ -1,4 +1,5 @@
 import { TRIAGE_LEXICON, type TriageKind } from "./triage-lexicon.js";
+import { stripAccents } from "../knowledge/search/text.js";
 
 /**
  * Danger first: runs before anything else on every message, on the raw text, never through an LLM.
@@ -7,9 +8,7 @@ import { TRIAGE_LEXICON, type TriageKind } from "./triage-lexicon.js";
 
 /** Lower case, no accents or Arabic short vowels, one form for letters that Arabic and Persian write differently. */
 export function lightFold(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
+  return stripAccents(s)
     .toLowerCase()
     .replace(/[يى]/g, "ی")
     .replace(/ك/g, "ک")

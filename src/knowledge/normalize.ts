@@ -1,8 +1,8 @@
+import { stripAccents } from "./search/text.js";
+
 /** Case- and accent-insensitive form of a name, for matching names and aliases. */
 export function foldName(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
+  return stripAccents(s)
     .toLowerCase()
     .replace(/[–—‐-]/g, "-")
     .replace(/[’'`]/g, "'")

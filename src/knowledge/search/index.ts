@@ -107,10 +107,20 @@ function vectorText(s: Service, lang: Lang): string | undefined {
   return [s.name, t.keywords.join(", "), t.summary].join(". ");
 }
 
+/** The code that turns text into index entries: a change to it must rebuild the index as surely as new content. */
+const INDEXING_CODE = ["index.ts", "text.ts", "embedder.ts"].map((f) => {
+  try {
+    return readFileSync(new URL(`./${f}`, import.meta.url), "utf8");
+  } catch {
+    return f;
+  }
+}).join("\n");
+
 /** A fingerprint of everything the index depends on: rebuild only when it changes. */
 export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
   const h = createHash("sha256");
-  h.update(`index-v7|${embedderId}|`);
+  h.update(`index|${embedderId}|`);
+  h.update(INDEXING_CODE);
   h.update(JSON.stringify(kb.areas.municipalities));
   for (const s of [...kb.services].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify(s));
   return h.digest("hex").slice(0, 16);

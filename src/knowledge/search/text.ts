@@ -2,13 +2,19 @@ import snowball from "snowball-stemmers";
 import * as stopword from "stopword";
 import type { Lang } from "../../language/languages.js";
 
+/**
+ * Accents off letters of scripts where they are optional to readers (Latin, Greek, Cyrillic, Arabic vowel marks).
+ * In Bengali or Sinhala the vowel signs are marks too, but removing them changes the word: those are kept.
+ */
+export function stripAccents(s: string): string {
+  return s.normalize("NFKD").replace(/([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Arabic}])\p{M}+/gu, "$1").replace(/^\p{M}+/u, "");
+}
+
 /** Lower case, no diacritics (Latin, Greek, Cyrillic й is kept as и), letters and digits only, single spaces. */
 export function foldText(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
+  return stripAccents(s)
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .replace(/[^\p{L}\p{N}\p{M}]+/gu, " ")
     .trim();
 }
 
