@@ -5,6 +5,8 @@ import { createLogger } from "./log.js";
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { serverLockPath } from "./store/server-lock.js";
 import { startRetention } from "./privacy/retention.js";
+import { LOCKS } from "./store/store.js";
+import { holdLock, relayThroughPostgres } from "./store/pg-notify.js";
 import { createTelegramChannel } from "../adapters/telegram/index.js";
 import { createSlackChannel } from "../adapters/slack/index.js";
 
@@ -14,6 +16,10 @@ async function main() {
   const log = createLogger(config.logLevel);
   const started = Date.now();
   const app = await createApp(config);
+  // Several instances on one PostgreSQL: events (queue changes, operator replies) reach every instance.
+  const stopRelay = config.databaseUrl
+    ? await relayThroughPostgres(config.databaseUrl, app.bus, app.store, (e) => log.error({ err: String(e) }, "event relay failed"))
+    : undefined;
   const telegram = config.telegram ? createTelegramChannel(app, { ...config.telegram, log: log.child({ channel: "telegram" }) }) : undefined;
   const slack = config.slack ? createSlackChannel(app, { ...config.slack, log: log.child({ channel: "slack" }) }) : undefined;
   const running = await startServer(app, log, config.port, config.host, [
@@ -21,7 +27,10 @@ async function main() {
     ...(slack ? [{ path: "/", handler: slack.router }] : []),
   ]);
   // A Telegram outage at boot must not take the web chat down: logged, the rest runs.
-  telegram?.start().catch((e) => log.error({ err: String(e) }, "telegram channel failed to start"));
+  // Long polling from one instance only: with PostgreSQL the instance that holds the lock polls; webhooks work anywhere.
+  const pollLock = telegram && config.telegram?.mode === "polling" && config.databaseUrl ? await holdLock(config.databaseUrl, LOCKS.telegramPolling) : undefined;
+  if (pollLock && !pollLock.acquired) log.info("another instance polls Telegram; this one only sends");
+  else telegram?.start().catch((e) => log.error({ err: String(e) }, "telegram channel failed to start"));
   if (!config.databaseUrl) {
     // The embedded database belongs to this process: the operators CLI checks this file and refuses while we run.
     mkdirSync(config.dataDir, { recursive: true });
@@ -29,7 +38,7 @@ async function main() {
   }
   // Claims left by operators who went away return to the queue.
   const requeue = setInterval(() => {
-    app.handoff.requeueStale(config.claimTimeoutMs).catch((e) => log.error({ err: String(e) }, "requeue failed"));
+    app.store.exclusive(LOCKS.requeue, () => app.handoff.requeueStale(config.claimTimeoutMs)).catch((e) => log.error({ err: String(e) }, "requeue failed"));
   }, Math.min(60_000, config.claimTimeoutMs));
   requeue.unref();
   const stopRetention = startRetention(app.store, config.retentionDays, (e) => log.error({ err: String(e) }, "retention failed"));
@@ -43,6 +52,8 @@ async function main() {
     // Stop accepting, let in-flight requests finish, then close the database.
     clearInterval(requeue);
     stopRetention();
+    await stopRelay?.();
+    await pollLock?.release();
     await telegram?.stop();
     await slack?.stop();
     await running.close();

@@ -177,12 +177,13 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
     remember(e.conversationId, { ...thread, card: c, state: e.state });
   }
 
-  const offState = app.bus.on("state", (e) => {
+  // Events of this instance only: with several instances each event is posted by the instance where it happened.
+  const offState = app.bus.onLocal("state", (e) => {
     void perConversation.run(e.conversationId, () => onState(e)).catch((err: unknown) => log.error({ err: String(err) }, "slack queue post failed"));
   });
 
   // The person's new messages go into the conversation's thread while operators handle it.
-  const offMessage = app.bus.on("message", (e) => {
+  const offMessage = app.bus.onLocal("message", (e) => {
     if (e.message.sender !== "user") return;
     void perConversation
       .run(e.conversationId, async () => {

@@ -197,7 +197,8 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
   bot.catch((err) => log.error({ err: String(err.error) }, "telegram middleware error"));
 
   // Operators' replies and system notices (joined, back to the bot, closed) for Telegram conversations.
-  const offMessage = app.bus.on("message", (e) => {
+  // Events of this instance only: with several instances each event is pushed by the instance where it happened.
+  const offMessage = app.bus.onLocal("message", (e) => {
     const m = e.message;
     if (e.channel !== CHANNEL || !e.externalRef || (m.sender !== "operator" && m.sender !== "system")) return;
     if (sentMessages.has(m.id)) return;

@@ -9,6 +9,9 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
   return {
     query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
     transaction: (fn) => db.transaction((tx) => fn({ query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await tx.query<T>(sql, params)).rows }) })),
+    // One process owns an embedded database: there is nobody to exclude.
+    exclusive: (_key, fn) => fn(),
+    serialized: (_key, fn) => fn(),
     exec: async (sql) => {
       await db.exec(sql);
     },

@@ -101,6 +101,8 @@ export interface Store {
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
   addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void>;
+  /** Runs a periodic job unless another instance is running it now (advisory lock); undefined when skipped. */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T | undefined>;
   /** Retention: deletes conversations (and their messages, notes) not updated since `before`; returns how many. */
   deleteOlderThan(before: Date): Promise<number>;
 
@@ -202,7 +204,14 @@ function toMessage(r: MessageRow): StoredMessage {
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
+/** Lock keys of the jobs that only one instance runs at a time. */
+export const LOCKS = { migrations: 4242001, retention: 4242002, requeue: 4242003, telegramPolling: 4242004 } as const;
+
 async function migrate(db: SqlClient): Promise<void> {
+  await db.serialized(LOCKS.migrations, () => applyMigrations(db));
+}
+
+async function applyMigrations(db: SqlClient): Promise<void> {
   await db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
   const done = new Set((await db.query<{ name: string }>("SELECT name FROM schema_migrations")).rows.map((r) => r.name));
   for (const file of readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).sort()) {
@@ -301,6 +310,10 @@ export class SqlStore implements Store {
 
   async addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void> {
     await this.db.query("INSERT INTO feedback (service_ids, useful, lang, created_at) VALUES ($1, $2, $3, date_trunc('day', now()))", [serviceIds, useful, lang]);
+  }
+
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.db.exclusive(key, fn);
   }
 
   async deleteOlderThan(before: Date): Promise<number> {
