@@ -105,8 +105,17 @@ export class Handoff {
     return this.change(conversationId, op, "release", ["with_operator"], { state: "bot", operatorId: null }, "bot_back");
   }
 
-  close(conversationId: string, op: Operator, outcome: string) {
-    return this.change(conversationId, op, "close", ["with_operator", "waiting_for_operator"], { state: "closed", operatorId: null, outcome }, "conversation_closed");
+  async close(conversationId: string, op: Operator, outcome: string) {
+    const before = await this.store.getConversation(conversationId);
+    const c = await this.change(conversationId, op, "close", ["with_operator", "waiting_for_operator"], { state: "closed", operatorId: null, outcome }, "conversation_closed");
+    if (before) await this.recordOutcome(before, outcome);
+    return c;
+  }
+
+  /** Waiting time and outcome for the needs report, with no link to the person. */
+  private async recordOutcome(c: Conversation, outcome: string): Promise<void> {
+    const wait = c.handoffAt && c.claimedAt ? Math.max(0, Math.round((c.claimedAt.getTime() - c.handoffAt.getTime()) / 1000)) : null;
+    await this.store.sql.query("INSERT INTO handoff_stats (lang, urgent, wait_seconds, outcome) VALUES ($1, $2, $3, $4)", [c.lang, c.urgent, wait, outcome.slice(0, 200)]).catch(() => undefined);
   }
 
   async transfer(conversationId: string, op: Operator, toOperatorId: string) {

@@ -1,6 +1,8 @@
 import type { Engine } from "../engine/engine.js";
 import type { Inbound, TurnResult } from "../engine/messages.js";
-import type { Store } from "../store/store.js";
+import type { Conversation, Store } from "../store/store.js";
+import type { KnowledgeBase } from "../knowledge/load.js";
+import { redactText } from "../privacy/redact.js";
 import { KeyedQueue } from "../http/keyed-queue.js";
 import type { EventBus } from "./events.js";
 
@@ -10,6 +12,9 @@ import type { EventBus } from "./events.js";
  */
 export class Inbox {
   private readonly queue = new KeyedQueue();
+  private get kb(): KnowledgeBase {
+    return this.engine.kb;
+  }
   constructor(private readonly engine: Engine, private readonly store: Store, private readonly bus: EventBus) {}
 
   receive(conversationId: string, inbound: Inbound, clientId?: string): Promise<TurnResult> {
@@ -22,12 +27,28 @@ export class Inbox {
         return result;
       }
       const after = await this.store.getConversation(conversationId);
+      if (inbound.kind === "text" && after) await this.recordStats(before.channel, after, result, inbound.text);
       for (const message of result.stored ?? [])
         this.bus.emit("message", { conversationId, channel: before.channel, externalRef: before.externalRef, message });
       if (after && (after.state !== before.state || after.urgent !== before.urgent))
         this.bus.emit("state", { conversationId, state: after.state, urgent: after.urgent, lang: after.lang, operatorId: after.operatorId });
       return result;
     });
+  }
+
+  /** Anonymous figures for the needs report; a failure here never fails the person's turn. */
+  private async recordStats(channel: string, c: Conversation, r: TurnResult, text: string): Promise<void> {
+    try {
+      const first = r.services[0] ? this.kb.byId.get(r.services[0].id) : undefined;
+      const fits = r.services.length > 0 && !r.services.every((s) => this.kb.byId.get(s.id)?.general_access_point);
+      await this.store.recordTurn({
+        channel, lang: c.lang, municipality: c.profile.municipality ?? null, topic: first?.categories[0] ?? null,
+        serviceIds: r.services.map((s) => s.id), fits, urgent: r.urgent, handoff: r.handoff,
+      });
+      if (!fits && !r.urgent) await this.store.recordUnanswered(c.lang, redactText(text));
+    } catch {
+      /* statistics are best effort */
+    }
   }
 
   /** Erasure outside a turn (the web chat's DELETE), in order with the conversation's messages. */

@@ -43,6 +43,17 @@ export interface Conversation {
   updatedAt: Date;
 }
 
+export interface TurnStats {
+  channel: string;
+  lang: string;
+  municipality: string | null;
+  topic: string | null;
+  serviceIds: string[];
+  fits: boolean;
+  urgent: boolean;
+  handoff: boolean;
+}
+
 export interface Operator {
   id: string;
   username: string;
@@ -101,6 +112,12 @@ export interface Store {
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
   addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void>;
+  /** Anonymous figures of one turn for the needs report (no text, no conversation id). */
+  recordTurn(stats: TurnStats): Promise<void>;
+  /** A question the bot could not answer, already redacted. */
+  recordUnanswered(lang: string, redactedText: string): Promise<void>;
+  /** The raw SQL client, for read-only reports over the anonymous tables. */
+  readonly sql: Pick<SqlClient, "query">;
   /** Runs a periodic job unless another instance is running it now (advisory lock); undefined when skipped. */
   exclusive<T>(key: number, fn: () => Promise<T>): Promise<T | undefined>;
   /** Retention: deletes conversations (and their messages, notes) not updated since `before`; returns how many. */
@@ -224,6 +241,21 @@ async function applyMigrations(db: SqlClient): Promise<void> {
 
 export class SqlStore implements Store {
   constructor(private readonly db: SqlClient) {}
+
+  get sql(): Pick<SqlClient, "query"> {
+    return this.db;
+  }
+
+  async recordTurn(t: TurnStats): Promise<void> {
+    await this.db.query(
+      "INSERT INTO turn_stats (channel, lang, municipality, topic, service_ids, fits, urgent, handoff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      [t.channel, t.lang, t.municipality, t.topic, t.serviceIds, t.fits, t.urgent, t.handoff],
+    );
+  }
+
+  async recordUnanswered(lang: string, redactedText: string): Promise<void> {
+    await this.db.query("INSERT INTO unanswered (lang, text) VALUES ($1, $2)", [lang, redactedText.slice(0, 500)]);
+  }
 
   static async open(db: SqlClient): Promise<SqlStore> {
     await migrate(db);
