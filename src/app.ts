@@ -30,7 +30,7 @@ export async function createEngine(config: Config): Promise<{ kb: KnowledgeBase;
   const kb = loadKnowledge(config.knowledgeDir);
   const embeddings = await createEmbeddings(config.embeddings);
   const index = await HybridIndex.open(kb, embeddings, join(config.dataDir, "index"));
-  const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours });
+  const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours, redactTranscripts: config.redactTranscripts });
   return { kb, engine };
 }
 

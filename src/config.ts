@@ -20,6 +20,9 @@ const EnvSchema = z.object({
   EMBEDDINGS_API_KEY: z.string().optional(),
   TRUST_PROXY: z.string().optional(),
   WIDGET_ORIGINS: z.string().default(""),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  REDACT_TRANSCRIPTS: z.enum(["true", "false"]).default("false"),
   CLAIM_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   OPERATOR_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, "a token from @BotFather, like 123456:AbC…").optional(),
@@ -46,6 +49,9 @@ export interface Config {
   trustProxy?: string;
   claimTimeoutMs: number;
   operatorSessionMs: number;
+  rateLimits: { ipPerMinute: number; conversationPerMinute: number };
+  /** Store the person's messages with phones, e-mails, tax codes, IBANs and document numbers masked. */
+  redactTranscripts: boolean;
   /** Sites allowed to embed the web chat widget (CORS and WebSocket origin); empty = this server's own pages only. */
   widgetOrigins: string[];
   /** The Telegram channel, when TELEGRAM_BOT_TOKEN is set. */
@@ -85,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     trustProxy: e.TRUST_PROXY,
     claimTimeoutMs: e.CLAIM_TIMEOUT_MINUTES * 60_000,
     operatorSessionMs: e.OPERATOR_SESSION_HOURS * 3_600_000,
+    redactTranscripts: e.REDACT_TRANSCRIPTS === "true",
+    rateLimits: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
     widgetOrigins: e.WIDGET_ORIGINS.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean),
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, webhookUrl: e.TELEGRAM_WEBHOOK_URL }

@@ -14,6 +14,7 @@ import { checkEligibility, type CriterionCheck } from "./eligibility.js";
 import { renderCard, renderContact, renderHours, localized } from "./answer.js";
 import { asksForHuman, followUpKind } from "./intents.js";
 import { isOperatorTime, type OfficeHours } from "./office-hours.js";
+import { redactText } from "../privacy/redact.js";
 
 export interface EngineOptions {
   kb: KnowledgeBase;
@@ -22,6 +23,8 @@ export interface EngineOptions {
   officeHours?: OfficeHours;
   /** Services shown per answer. */
   maxCards?: number;
+  /** Mask identifiers in the stored copy of the person's messages (the turn itself sees the original). */
+  redactTranscripts?: boolean;
 }
 
 /** What a turn decided before it is stored: the new conversation state and the bot's messages. */
@@ -84,7 +87,9 @@ export class Engine {
     const decision = await this.turn(conv, inbound, (c) => store.queuePosition(c.id, c.urgent, c.handoffAt ?? new Date()));
     if (inbound.kind === "choice" && inbound.value.startsWith("fb:") && lastServices.length)
       await store.addFeedback(lastServices, inbound.value === "fb:up", conv.lang);
-    const toStore: NewMessage[] = [{ ...inboundRecord(inbound), clientId }, ...decision.messages.map(outboundRecord)];
+    const record = inboundRecord(inbound);
+    if (this.o.redactTranscripts) record.text = redactText(record.text);
+    const toStore: NewMessage[] = [{ ...record, clientId }, ...decision.messages.map(outboundRecord)];
     const { messages: stored, conflict } = await store.saveTurn(conv, toStore, stateBefore);
     if (conflict) {
       // An operator took the conversation while the bot was thinking: the bot says nothing.

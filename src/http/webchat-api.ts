@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { Router, type Request, type Response, type NextFunction } from "express";
+import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import type { Inbox } from "../handoff/inbox.js";
 import { InboundSchema, MAX_TEXT, type Inbound } from "../engine/messages.js";
@@ -37,7 +38,7 @@ export function publicMessage(m: StoredMessage) {
   };
 }
 
-export function webchatApi(inbox: Inbox, store: Store): Router {
+export function webchatApi(inbox: Inbox, store: Store, perConversationPerMinute = 30): Router {
   const router = Router();
 
   /** The session token proves the caller is the person of this conversation. */
@@ -74,7 +75,14 @@ export function webchatApi(inbox: Inbox, store: Store): Router {
     }
   });
 
-  router.post("/sessions/:id/messages", authorize, async (req, res, next) => {
+  // Per conversation: a person writes a few messages a minute; a loop or a script is stopped here.
+  const perConversation = rateLimit({
+    windowMs: 60_000, limit: perConversationPerMinute, standardHeaders: "draft-7", legacyHeaders: false,
+    keyGenerator: (req) => `conversation:${String(req.params.id)}`,
+    handler: (_req, _res, next) => next(new HttpError(429, "rate_limited", "too many messages in this conversation; wait a minute")),
+  });
+
+  router.post("/sessions/:id/messages", authorize, perConversation, async (req, res, next) => {
     try {
       const body = parseMessage(req.body);
       if (!body.success) throw HttpError.fromZod(body.error);
