@@ -459,11 +459,24 @@ export class Engine {
     conv.context.lastQuery = text;
     const filter = this.areaFilter(conv.profile);
     const lines = this.emergencyLines(danger.kinds, filter);
+    // Two searches, merged: the person's own words, and the kind of danger (so the places that answer it come up).
     const hints = danger.kinds.map((k) => TRIAGE_SEARCH_HINTS[k]).join(" ");
-    const { hits } = await this.search(conv, `${text} ${hints}`, 5);
-    const relevant = hits.map((h) => h.service).filter((s) => !lines.includes(s));
-    // The local service that answers this kind of danger (a shelter for "no shelter") goes first among the others.
-    relevant.sort((a, b) => Number(answers(b, danger.kinds)) - Number(answers(a, danger.kinds)));
+    const own = await this.search(conv, text, 8);
+    const steer = await this.search(conv, hints, 8);
+    const merged = new Map<string, SearchHit>();
+    for (const h of own.hits) merged.set(h.service.id, { ...h });
+    for (const h of steer.hits) {
+      const m = merged.get(h.service.id);
+      if (m) m.score += h.score;
+      else merged.set(h.service.id, { ...h });
+    }
+    const hits = [...merged.values()].sort((a, b) => b.score - a.score);
+    // A place that answers this kind of danger (a shelter for "no shelter") gains over one that only matches words.
+    const relevant = hits
+      .filter((h) => !lines.includes(h.service))
+      .map((h) => ({ s: h.service, score: h.score * (answers(h.service, danger.kinds) ? 1.5 : 1) }))
+      .sort((a, b) => b.score - a.score)
+      .map((x) => x.s);
     const general = this.o.kb.services.find((s) => s.id === "numero-unico-emergenza-112");
     const specific = lines.filter((s) => s !== general);
     // The most specific number, then the places that fit best, then 112 and the other lines.
