@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import MiniSearch from "minisearch";
+import MiniSearch, { type SearchResult as SearchResultLike } from "minisearch";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
@@ -47,6 +47,8 @@ interface LexDoc {
 /** Reciprocal-rank fusion: a small k keeps the first ranks decisive; the vector list counts less (it is noisier). */
 const RRF_K = 10;
 const VECTOR_WEIGHT = 0.3;
+/** Extra weight of rare words of the question, on top of BM25's own (see documentFrequency). */
+const IDF_BOOST = 1;
 const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
 const LEX_OPTIONS = {
   fields: LEX_FIELDS,
@@ -78,6 +80,20 @@ function placeWords(kb: KnowledgeBase): Set<string> {
 
 function withoutPlaces(text: string, places: Set<string>): string {
   return foldText(text).split(" ").filter((w) => !places.has(w)).join(" ");
+}
+
+/**
+ * In how many services (per language) each term appears: the rarer a word of the question is among the texts of its
+ * language, the more it says what the person needs ("lentes" against "dinero", "ayuda").
+ */
+function documentFrequency(kb: KnowledgeBase, places: Set<string>): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const s of kb.services)
+    for (const d of lexDocs(s, places)) {
+      const seen = new Set(`${d.names} ${d.keywords} ${d.phraseWords} ${d.body}`.split(" ").filter(Boolean));
+      for (const t of seen) df.set(`${d.lang}|${t}`, (df.get(`${d.lang}|${t}`) ?? 0) + 1);
+    }
+  return df;
 }
 
 function lexDocs(s: Service, places: Set<string>): LexDoc[] {
@@ -133,6 +149,7 @@ export class HybridIndex {
     private readonly vectors: HNSWLib,
     private readonly nameIndex: NamePattern[],
     private readonly places: Set<string> = placeWords(kb),
+    private readonly df: Map<string, number> = documentFrequency(kb, places),
   ) {}
 
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
@@ -204,25 +221,35 @@ export class HybridIndex {
     let bestWords = 0;
     const lexLangs = new Set<string>([lang, "it", "en"]);
     if (qTerms.length) {
-      const results = this.lexical.search(qTerms.join(" "), {
+      const options = {
         boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
-        fuzzy: (t) => (t.length > 5 && !t.startsWith("~") && !t.includes("_") ? 0.2 : false),
-        prefix: (t) => t.length > 4 && !t.startsWith("~") && !t.includes("_"),
-        combineWith: "OR",
+        fuzzy: (t: string) => (t.length > 5 && !t.startsWith("~") && !t.includes("_") ? 0.2 : false),
+        prefix: (t: string) => t.length > 4 && !t.startsWith("~") && !t.includes("_"),
+        combineWith: "OR" as const,
         // The question's language, plus Italian and English (names and words people borrow from them); other
         // languages' stems only collide by chance (Italian "marito" and Spanish "marido" share "~mar").
-        filter: (r) => lexLangs.has(r.lang as string),
+        filter: (r: SearchResultLike) => lexLangs.has(r.lang as string),
+      };
+      // Ranking: rare words of the question weigh more. Whether anything fits at all is judged on plain BM25
+      // scores (below), whose scale the thresholds were measured on.
+      const ranked = this.lexical.search(qTerms.join(" "), {
+        ...options,
+        boostTerm: (t) => {
+          const n = this.df.get(`${lang}|${t}`) ?? this.df.get(`it|${t}`);
+          return n === undefined ? 1 : 1 + Math.max(0, Math.log(this.kb.services.length / n) - 1) * IDF_BOOST;
+        },
       });
       const seen = new Set<string>();
-      for (const r of results) {
+      for (const r of ranked) {
         const id = r.service as string;
         if (seen.has(id)) continue;
         seen.add(id);
-        if (r.score > bestLexical) {
-          bestLexical = r.score;
-          bestWords = new Set(r.queryTerms.filter((t) => !t.startsWith("~"))).size;
-        }
         bump(id, 1 / (RRF_K + seen.size), "lexical");
+      }
+      const plain = this.lexical.search(qTerms.join(" "), options);
+      if (plain[0]) {
+        bestLexical = plain[0].score;
+        bestWords = new Set(plain[0].queryTerms.filter((t) => !t.startsWith("~"))).size;
       }
     }
 
