@@ -8,6 +8,8 @@ import { openStore, type Store } from "./store/store.js";
 import { EventBus } from "./handoff/events.js";
 import { Inbox } from "./handoff/inbox.js";
 import { Handoff } from "./handoff/handoff.js";
+import { createLlmAssistant } from "./llm/index.js";
+import { createLogger } from "./log.js";
 
 export interface App {
   config: Config;
@@ -22,7 +24,7 @@ export interface App {
 /** The parts that act on conversations, over a given engine and store. */
 export function assemble(config: Config, kb: KnowledgeBase, engine: Engine, store: Store): App {
   const bus = new EventBus();
-  return { config, kb, engine, store, bus, inbox: new Inbox(engine, store, bus), handoff: new Handoff(store, kb, bus) };
+  return { config, kb, engine, store, bus, inbox: new Inbox(engine, store, bus), handoff: new Handoff(store, kb, bus, engine.llm) };
 }
 
 /** Knowledge, index and engine: what the server, the CLI and the tests share. */
@@ -30,7 +32,12 @@ export async function createEngine(config: Config): Promise<{ kb: KnowledgeBase;
   const kb = loadKnowledge(config.knowledgeDir);
   const embeddings = await createEmbeddings(config.embeddings);
   const index = await HybridIndex.open(kb, embeddings, join(config.dataDir, "index"));
-  const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours, redactTranscripts: config.redactTranscripts });
+  const log = createLogger(config.logLevel).child({ module: "llm" });
+  // Off unless LLM_PROVIDER is set: then no provider package is even loaded.
+  const llm = config.llm
+    ? await createLlmAssistant(config.llm, { onEvent: (e) => (e.outcome === "ok" ? log.debug(e, "llm") : log.warn(e, "llm fell back")) })
+    : undefined;
+  const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours, redactTranscripts: config.redactTranscripts, llm });
   return { kb, engine };
 }
 

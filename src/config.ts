@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { OfficeHoursSchema, parseWeekly, type OfficeHours } from "./engine/office-hours.js";
+import { loadLlmConfig, type LlmConfig } from "./llm/config.js";
 
 /** Every environment variable the server reads, parsed once. Defaults give the embedded, offline setup. */
 const EnvSchema = z.object({
@@ -34,6 +35,7 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_OPERATOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, "a channel id like C0123456789").optional(),
   SLACK_API_URL: z.string().url().transform((u) => (u.endsWith("/") ? u : `${u}/`)).optional(),
+  // LLM_PROVIDER, LLM_MODEL, LLM_BASE_URL, LLM_API_KEY, LLM_TIMEOUT_MS: parsed by src/llm/config.ts (loadLlmConfig).
 });
 
 export interface Config {
@@ -58,6 +60,8 @@ export interface Config {
   telegram?: { token: string; mode: "polling" | "webhook"; apiRoot?: string; webhookSecret?: string; webhookUrl?: string };
   /** The Slack operators' channel, when SLACK_BOT_TOKEN is set. */
   slack?: { botToken: string; signingSecret: string; channel: string; apiUrl?: string };
+  /** The optional LLM, when LLM_PROVIDER is set (off by default). */
+  llm?: LlmConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
@@ -76,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (e.EMBEDDINGS === "openai" && !e.EMBEDDINGS_MODEL) throw new Error("invalid configuration:\n  EMBEDDINGS_MODEL is required with EMBEDDINGS=openai");
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook" && !e.TELEGRAM_WEBHOOK_SECRET)
     throw new Error("invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_MODE=webhook");
+  const llm = loadLlmConfig(env);
   if (e.SLACK_BOT_TOKEN && !(e.SLACK_SIGNING_SECRET && e.SLACK_OPERATOR_CHANNEL))
     throw new Error("invalid configuration:\n  SLACK_SIGNING_SECRET and SLACK_OPERATOR_CHANNEL are required with SLACK_BOT_TOKEN");
   return {
@@ -100,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET && e.SLACK_OPERATOR_CHANNEL
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, channel: e.SLACK_OPERATOR_CHANNEL, apiUrl: e.SLACK_API_URL }
       : undefined,
+    llm,
   };
 }

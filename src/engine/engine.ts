@@ -15,6 +15,7 @@ import { renderCard, renderContact, renderHours, localized } from "./answer.js";
 import { asksForHuman, followUpKind } from "./intents.js";
 import { isOperatorTime, type OfficeHours } from "./office-hours.js";
 import { redactText } from "../privacy/redact.js";
+import type { LlmAssistant } from "../llm/assistant.js";
 
 export interface EngineOptions {
   kb: KnowledgeBase;
@@ -25,6 +26,8 @@ export interface EngineOptions {
   maxCards?: number;
   /** Mask identifiers in the stored copy of the person's messages (the turn itself sees the original). */
   redactTranscripts?: boolean;
+  /** Optional LLM: rephrases ordinary answers from the shown entries (checked; else the template stays). Never on urgent turns. */
+  llm?: LlmAssistant;
 }
 
 /** What a turn decided before it is stored: the new conversation state and the bot's messages. */
@@ -49,6 +52,10 @@ export class Engine {
 
   get kb(): KnowledgeBase {
     return this.o.kb;
+  }
+
+  get llm(): LlmAssistant | undefined {
+    return this.o.llm;
   }
 
   /** Plain retrieval, for operators looking for a service card to send. */
@@ -378,7 +385,12 @@ export class Engine {
     }
     const shown = hits.slice(0, this.maxCards).map((h) => h.service);
     conv.context.lastServices = shown.map((s) => s.id);
-    const texts = [t("answer_intro"), ...this.cards(conv, shown, query)];
+    // The optional LLM writes the opening from the shown entries only; if it is slow, fails or a guardrail trips, the
+    // template intro stays. Never for danger: urgent turns are answered by triage before this (see LlmAssistant).
+    const llm = this.o.llm && !danger.urgent
+      ? await this.o.llm.rewriteAnswer({ lang: conv.lang, question: query, services: shown, contacts: new Map(shown.map((s) => [s.id, this.contactsFor(conv, s)])) })
+      : undefined;
+    const texts = [llm?.text ?? t("answer_intro"), ...this.cards(conv, shown, query)];
     const question = this.nextQuestion(conv, hits.map((h) => h.service));
     const quick: QuickReply[] = question ? question.replies : [
       { label: t("btn_helpful"), value: "fb:up" },

@@ -4,6 +4,9 @@ import { renderCard } from "../engine/answer.js";
 import { checkEligibility } from "../engine/eligibility.js";
 import type { Conversation, ConversationState, NewMessage, Note, Operator, StoredMessage, Store } from "../store/store.js";
 import type { EventBus } from "./events.js";
+import type { LlmAssistant } from "../llm/assistant.js";
+import { detectLanguage } from "../language/detect.js";
+import { isLang, type Lang } from "../language/languages.js";
 
 export class HandoffError extends Error {
   constructor(readonly code: "not_found" | "conflict" | "forbidden", message: string) {
@@ -32,6 +35,7 @@ export class Handoff {
     private readonly store: Store,
     private readonly kb: KnowledgeBase,
     private readonly bus: EventBus,
+    private readonly llm?: LlmAssistant,
   ) {}
 
   private item(c: Conversation, op?: Operator): QueueItem {
@@ -67,7 +71,7 @@ export class Handoff {
       conversation: { id: c.id, channel: c.channel, state: c.state, lang: c.lang, urgent: c.urgent, operatorId: c.operatorId, waitingSince: c.handoffAt, outcome: c.outcome },
       profile: c.profile,
       services: this.item(c).services,
-      transcript: messages.map((m) => ({ id: m.id, from: m.sender, kind: m.kind, text: m.text, createdAt: m.createdAt })),
+      transcript: messages.map((m) => ({ id: m.id, from: m.sender, kind: m.kind, text: m.text, ...(typeof m.payload.original === "string" ? { original: m.payload.original } : {}), createdAt: m.createdAt })),
       notes: notes.map((n: Note) => ({ id: n.id, operatorId: n.operatorId, text: n.text, createdAt: n.createdAt })),
     };
   }
@@ -133,10 +137,22 @@ export class Handoff {
 
   async reply(conversationId: string, op: Operator, text: string): Promise<StoredMessage> {
     const c = await this.holding(conversationId, op);
-    const [m] = await this.store.appendMessages(c.id, [{ sender: "operator", kind: "text", text, payload: { operatorId: op.id } }]);
+    // With the optional LLM, a reply written in another language than the conversation's reaches the person
+    // translated; the original stays in the payload for the operator. Any failure sends the original as written.
+    const from = this.llm ? this.writtenIn(text, op, c.lang) : c.lang;
+    const translated = this.llm && from !== c.lang ? await this.llm.translate(text, from, c.lang) : undefined;
+    const payload = translated ? { operatorId: op.id, original: text, originalLang: from } : { operatorId: op.id };
+    const [m] = await this.store.appendMessages(c.id, [{ sender: "operator", kind: "text", text: translated ?? text, payload }]);
     await this.store.audit(op.id, c.id, "reply");
     this.announce(c, [m!]);
     return m!;
+  }
+
+  /** The language of an operator's message: as detected, else the conversation's if the operator speaks it, else theirs. */
+  private writtenIn(text: string, op: Operator, conversationLang: Lang): Lang {
+    const d = detectLanguage(text);
+    if (d.confident) return d.lang;
+    return op.languages.includes(conversationLang) ? conversationLang : op.languages.find(isLang) ?? "it";
   }
 
   async sendService(conversationId: string, op: Operator, serviceId: string): Promise<StoredMessage> {

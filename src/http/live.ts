@@ -33,7 +33,7 @@ export function attachLive(server: Server, store: Store, bus: EventBus, auth: Re
 
   const offMessage = bus.on("message", (e) => {
     for (const ws of people.get(e.conversationId) ?? []) if (e.message.sender !== "user") send(ws, { type: "message", message: publicMessage(e.message) });
-    for (const ws of operators) send(ws, { type: "message", conversationId: e.conversationId, message: { ...publicMessage(e.message) } });
+    for (const ws of operators) send(ws, { type: "message", conversationId: e.conversationId, message: { ...publicMessage(e.message), ...(typeof e.message.payload.original === "string" ? { original: e.message.payload.original } : {}) } });
   });
   const offState = bus.on("state", (e) => {
     for (const ws of operators) send(ws, { type: "state", ...e });

@@ -11,6 +11,8 @@ import { operatorAuth } from "./operator-auth.js";
 import { errorHandler, HttpError } from "./errors.js";
 import { attachLive } from "./live.js";
 import { privacyPage } from "./privacy-page.js";
+import { httpMetrics, instrument, metricsHandler } from "./metrics.js";
+import { insightsRouter } from "../insights/router.js";
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
 
@@ -66,21 +68,25 @@ export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.sto
     });
     next();
   });
+  web.use(httpMetrics());
 
   web.get("/healthz", (_req, res) => {
     res.json({ ok: true, services: app.kb.services.length });
   });
+  web.get("/metrics", metricsHandler());
 
   // Channels' endpoints come before any body parser: Slack verifies its signature over the raw body.
   for (const m of mounts) web.use(m.path, m.handler);
 
   const api = express.Router();
-  api.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: "draft-7", legacyHeaders: false,
+  api.use(rateLimit({ windowMs: 60_000, limit: app.config.rateLimits.ipPerMinute, standardHeaders: "draft-7", legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, "rate_limited", "too many requests; wait a minute")) }));
   api.use(express.json({ limit: "16kb" }));
-  api.use("/webchat", allowWidgetOrigins(app.config.widgetOrigins), webchatApi(app.inbox, app.store));
+  api.use("/webchat", allowWidgetOrigins(app.config.widgetOrigins), webchatApi(app.inbox, app.store, app.config.rateLimits.conversationPerMinute));
   api.use("/operator", operatorApi(app.store, app.handoff, app.engine, auth));
   api.use((_req, _res, next) => next(new HttpError(404, "not_found", "no such endpoint")));
+  // The needs report (admins): its API lives under /api/admin, before the API's 404 catch-all.
+  web.use(insightsRouter(app.store, app.kb, auth));
   web.use("/api", api);
 
   web.get("/privacy", privacyPage(app.config.retentionDays));
@@ -108,12 +114,14 @@ export async function startServer(app: App, log: Logger, port = app.config.port,
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
   const stopLive = attachLive(server, app.store, app.bus, auth, app.config.widgetOrigins);
+  const stopMetrics = instrument(app);
   const addr = server.address() as import("node:net").AddressInfo;
   return {
     server,
     url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${addr.port}`,
     close: async () => {
       stopLive();
+      stopMetrics();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

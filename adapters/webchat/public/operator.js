@@ -351,6 +351,12 @@
     p.setAttribute("lang", lang);
     p.setAttribute("dir", m.from === "user" ? "auto" : RTL[lang] ? "rtl" : "ltr");
     li.appendChild(p);
+    if (m.original) {
+      // an operator reply translated by the optional LLM: the person got the text above, this is what was written
+      var o = el("p", "tm-original", "↳ " + m.original);
+      o.setAttribute("dir", "auto");
+      li.appendChild(o);
+    }
     // keep id order even if the live feed and the HTTP answer cross
     if (m.id !== undefined) li.setAttribute("data-id", String(m.id));
     var after = null;

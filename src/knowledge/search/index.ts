@@ -220,6 +220,7 @@ export class HybridIndex {
     let bestLexical = 0;
     let bestWords = 0;
     const lexLangs = new Set<string>([lang, "it", "en"]);
+    const known = (t: string) => this.df.has(`${lang}|${t}`) || this.df.has(`it|${t}`) || this.df.has(`en|${t}`);
     if (qTerms.length) {
       const options = {
         boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
@@ -246,7 +247,12 @@ export class HybridIndex {
         seen.add(id);
         bump(id, 1 / (RRF_K + seen.size), "lexical");
       }
-      const plain = this.lexical.search(qTerms.join(" "), options);
+      // Fuzzy matching is most of the cost of a search: the fit check uses it only for words the index lacks.
+      const plain = this.lexical.search(qTerms.join(" "), {
+        ...options,
+        fuzzy: (t: string) => (known(t) ? false : options.fuzzy(t)),
+        prefix: (t: string) => !known(t) && options.prefix(t),
+      });
       if (plain[0]) {
         bestLexical = plain[0].score;
         bestWords = new Set(plain[0].queryTerms.filter((t) => !t.startsWith("~"))).size;

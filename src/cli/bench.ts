@@ -1,0 +1,442 @@
+/**
+ * `npm run bench`: engine latency (real knowledge base and a synthetic one 100 times larger), index build and
+ * start-up times, web chat throughput under load against a bare express endpoint, memory. Prints figures and a
+ * final table against the targets. Everything runs on this machine: servers listen on 127.0.0.1 only, and every
+ * loop is bounded in count and in time (the whole run takes about three minutes on two cores).
+ *
+ * Options (environment): BENCH_HTTP_SECONDS (default 10), BENCH_CONNECTIONS (default 50),
+ * TEST_DATABASE_URL or DATABASE_URL (adds the PostgreSQL run).
+ */
+import { fork, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir, cpus, totalmem, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import express from "express";
+import { loadConfig, type Config } from "../config.js";
+import { projectRoot } from "./paths.js";
+import { loadKnowledge, type KnowledgeBase } from "../knowledge/load.js";
+import { HybridIndex } from "../knowledge/search/index.js";
+import { createEmbeddings } from "../knowledge/search/embeddings-factory.js";
+import type { Service } from "../knowledge/schema.js";
+import type { Lang } from "../language/languages.js";
+import { Engine } from "../engine/engine.js";
+import { memoryConversation } from "../engine/memory-conversation.js";
+import { openStore, type Store } from "../store/store.js";
+import { assemble } from "../app.js";
+import { startServer } from "../http/server.js";
+import { createLogger } from "../log.js";
+import type { LoadJob, LoadResult } from "../bench/load-worker.js";
+
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SESSIONS = 50;
+/** Languages indexed in the synthetic knowledge base: all 18 would take over ten minutes to index here. */
+const SYNTHETIC_LANGS: Lang[] = ["it", "en"];
+const SCALE = 100;
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const round = (x: number, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : NaN);
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 0);
+const since = (t: number) => performance.now() - t;
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+function percentile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Questions
+
+const BUILT_IN: string[] = [
+  "non ho dove dormire stanotte",
+  "Non riesco a pagare l'affitto, ho ricevuto lo sfratto",
+  "cerco un centro diurno per mia madre anziana",
+  "dove posso fare la domanda per l'assegno di inclusione?",
+  "I lost my job and need help with food for my children",
+  "Where can I learn Italian for free?",
+  "Je cherche un dortoir pour la nuit à Milan",
+  "Necesito ayuda para pagar las facturas de luz",
+  "أحتاج إلى مساعدة قانونية بخصوص تصريح الإقامة",
+  "Мені потрібна допомога з житлом у Мілані",
+  "Мне нужна психологическая помощь",
+  "我需要找一个免费的医生",
+  "আমার থাকার জায়গা নেই",
+  "Kailangan ko ng tulong sa paghahanap ng trabaho",
+  "මට නවාතැනක් අවශ්‍යයි",
+  "مجھے کھانے کی مدد چاہیے",
+  "به کمک حقوقی برای پناهندگی نیاز دارم",
+  "زه د کار په لټه کې یم",
+  "Waxaan u baahanahay caawimaad xagga caafimaadka",
+  "ናይ መንበሪ ገዛ ሓገዝ የድልየኒ",
+  "Kam nevojë për ndihmë me dokumentet",
+  "Am nevoie de ajutor pentru chirie",
+];
+
+function questionSet(): { texts: string[]; source: string } {
+  const file = resolve(projectRoot(), "../shared/eval/dev.jsonl");
+  if (existsSync(file)) {
+    const texts = readFileSync(file, "utf8").split("\n").filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { text?: unknown }).text).filter((t): t is string => typeof t === "string" && t.length > 0);
+    if (texts.length) return { texts, source: `../shared/eval/dev.jsonl (${texts.length} questions)` };
+  }
+  return { texts: BUILT_IN, source: `built-in list (${BUILT_IN.length} questions in 18 languages)` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engine
+
+interface TurnFigures {
+  turns: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Engine.turn on a fresh in-memory conversation per question, one at a time, after one warm-up pass. */
+async function benchTurns(engine: Engine, texts: string[], maxTurns: number, maxMs: number): Promise<TurnFigures> {
+  for (const text of texts) await engine.turn(memoryConversation(), { kind: "text", text });
+  const lat: number[] = [];
+  const start = performance.now();
+  while (lat.length < maxTurns && since(start) < maxMs) {
+    const text = texts[lat.length % texts.length]!;
+    const conv = memoryConversation();
+    const t = performance.now();
+    await engine.turn(conv, { kind: "text", text });
+    lat.push(since(t));
+  }
+  const seconds = since(start) / 1000;
+  lat.sort((a, b) => a - b);
+  return { turns: lat.length, seconds, perSecond: lat.length / seconds, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat[lat.length - 1] ?? NaN };
+}
+
+function printTurns(label: string, f: TurnFigures) {
+  out(`  ${label}: ${f.turns} turns in ${round(f.seconds)} s = ${round(f.perSecond, 0)} answers/s; p50 ${round(f.p50, 2)} ms, p99 ${round(f.p99, 2)} ms, max ${round(f.max, 1)} ms`);
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same synthetic base. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * SCALE copies of every service (the originals included): new ids and names (a nonsense tag, so a copy is never
+ * named by a question that names the original), keywords shuffled, about a third dropped, one borrowed from another
+ * service. Only `langs` are kept, to bound the build time.
+ */
+function syntheticKnowledge(kb: KnowledgeBase, langs: Lang[]): KnowledgeBase {
+  const rand = rng(42);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const keep = (s: Service): Service => ({ ...s, text: Object.fromEntries(langs.filter((l) => s.text[l]).map((l) => [l, s.text[l]])) as Service["text"] });
+  const services: Service[] = kb.services.map(keep);
+  for (let k = 1; k < SCALE; k++) {
+    for (const s of kb.services) {
+      const tag = `Q${k.toString(36)}${s.id.length.toString(36)}x`;
+      const text: Partial<Service["text"]> = {};
+      for (const l of langs) {
+        const t = s.text[l];
+        if (!t) continue;
+        const shuffled = [...t.keywords].sort(() => rand() - 0.5);
+        const kept = shuffled.filter((_, i) => i < 3 || rand() > 0.33);
+        const donor = pick(kb.services).text[l];
+        if (donor?.keywords.length) kept.push(pick(donor.keywords));
+        text[l] = { ...t, keywords: kept };
+      }
+      services.push({ ...s, id: `${s.id}-${tag.toLowerCase()}`, name: `${s.name} ${tag}`, aliases: s.aliases.map((a) => `${a} ${tag}`), text: text as Service["text"] });
+    }
+  }
+  return { services, byId: new Map(services.map((s) => [s.id, s])), areas: kb.areas, glossary: kb.glossary };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Start-up
+
+interface Probe {
+  cached: boolean;
+  importMs: number;
+  knowledgeMs: number;
+  indexMs: number;
+  storeMs: number;
+  listenMs: number;
+  readyMs: number;
+  rss: number;
+  healthStatus: number;
+}
+
+function startupProbe(dataDir: string): Promise<Probe> {
+  return new Promise((resolvePromise, reject) => {
+    const { DATABASE_URL: _db, ...env } = process.env;
+    const child = spawn(process.execPath, [...process.execArgv, join(projectRoot(), "src/bench/startup-probe.ts")], {
+      env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split("\n").pop() ?? "";
+      if (code === 0 && line.startsWith("{")) resolvePromise(JSON.parse(line) as Probe);
+      else reject(new Error(`start-up probe failed (${code}): ${stderr.slice(-500)}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(join(projectRoot(), "src/bench/load-worker.ts"), [], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const timer = setTimeout(() => child.kill("SIGKILL"), (job.durationSeconds + 60) * 1000);
+    child.once("message", (m: { ok: boolean; result?: LoadResult; error?: string }) => {
+      clearTimeout(timer);
+      if (m.ok && m.result) resolvePromise(m.result);
+      else reject(new Error(m.error ?? "load worker failed"));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`load worker exited with ${code}`));
+    });
+    child.send(job);
+  });
+}
+
+/** Peak RSS of this process (the server's) while `work` runs, sampled every 100 ms. */
+async function withRssPeak<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  try {
+    const value = await work();
+    return { value, peak: Math.max(peak, process.memoryUsage.rss()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function printLoad(label: string, r: LoadResult) {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  out(`  ${label}: ${round(r.rps, 0)} msg/s (${r.ok} answers in ${r.seconds} s), p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms${bad ? `; ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : ""}`);
+}
+
+/** A bare express server that only parses and echoes JSON, at the same path shape. */
+async function bareExpress(): Promise<{ url: string; close: () => Promise<void> }> {
+  const web = express();
+  web.use(express.json({ limit: "16kb" }));
+  web.post("/api/echo/:id/messages", (req, res) => {
+    res.json({ id: req.params.id, echo: req.body });
+  });
+  const server = await new Promise<import("node:http").Server>((ok) => {
+    const s = web.listen(0, "127.0.0.1", () => ok(s));
+  });
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+  };
+}
+
+interface ChatRun {
+  result: LoadResult;
+  rssRest: number;
+  rssPeak: number;
+}
+
+/** The real server (engine, store, metrics) on 127.0.0.1, SESSIONS web chat sessions, one load run. */
+async function benchWebchat(config: Config, engine: Engine, kb: KnowledgeBase, store: Store, texts: string[]): Promise<ChatRun> {
+  const app = assemble(config, kb, engine, store);
+  const running = await startServer(app, createLogger("silent"), 0, "127.0.0.1");
+  const sessions: { sessionId: string; token: string }[] = [];
+  try {
+    for (let i = 0; i < SESSIONS; i++) {
+      const r = await fetch(`${running.url}/api/webchat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lang: "it" }) });
+      if (r.status !== 201) throw new Error(`creating a session: HTTP ${r.status}`);
+      sessions.push((await r.json()) as { sessionId: string; token: string });
+    }
+    // One message each: the greeting is behind us, as in a conversation under way.
+    for (const [i, s] of sessions.entries()) {
+      const r = await fetch(`${running.url}/api/webchat/sessions/${s.sessionId}/messages`, {
+        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: JSON.stringify({ text: texts[i % texts.length] }),
+      });
+      if (r.status !== 200) throw new Error(`warm-up message: HTTP ${r.status}`);
+    }
+    gc();
+    await new Promise((r) => setTimeout(r, 500));
+    const rssRest = process.memoryUsage.rss();
+    const { value: result, peak } = await withRssPeak(() => load({
+      url: running.url, path: "/api/webchat/sessions/:id/messages", sessions, texts, connections: CONNECTIONS, durationSeconds: HTTP_SECONDS,
+    }));
+    return { result, rssRest, rssPeak: peak };
+  } finally {
+    running.server.closeAllConnections();
+    await running.close();
+    // The bench's conversations are not kept (they matter on a real PostgreSQL).
+    for (const s of sessions) await store.deleteConversation(s.sessionId).catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = performance.now();
+  const dataDir = mkdtempSync(join(tmpdir(), "orienta-bench-"));
+  const { DATABASE_URL: _db, ...env } = process.env;
+  const config = loadConfig({
+    ...env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    // The bench measures throughput: the per-IP and per-conversation limits would answer 429 within a second.
+    RATE_LIMIT_IP_PER_MINUTE: "100000000",
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: "100000000",
+  }, projectRoot());
+  const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+  const { texts, source } = questionSet();
+  const results: Record<string, number> = {};
+
+  out(`Orienta benchmark — ${new Date().toISOString()}`);
+  out(`machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${mb(totalmem())} MB RAM; Node ${process.version}; embeddings: ${config.embeddings.kind}`);
+  out(`questions: ${source}; load average before the run: ${loadavg().map((x) => round(x, 2)).join(" ")} (other processes share the cores)`);
+  out();
+
+  try {
+    // Engine on the real knowledge base ----------------------------------------------------------------------
+    out("Engine, real knowledge base");
+    let t = performance.now();
+    const kb = loadKnowledge(config.knowledgeDir);
+    const loadMs = since(t);
+    const docs = kb.services.reduce((n, s) => n + Object.keys(s.text).length, 0);
+    const embeddings = await createEmbeddings(config.embeddings);
+    t = performance.now();
+    const index = await HybridIndex.open(kb, embeddings, join(dataDir, "index"));
+    const buildMs = since(t);
+    t = performance.now();
+    await HybridIndex.open(kb, embeddings, join(dataDir, "index"));
+    const openMs = since(t);
+    out(`  ${kb.services.length} services, ${docs} (service, language) documents, 18 languages; knowledge loaded in ${round(loadMs, 0)} ms`);
+    out(`  index build (and persist): ${round(buildMs / 1000, 2)} s; open from the cache, in process: ${round(openMs, 0)} ms`);
+    const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours });
+    const real = await benchTurns(engine, texts, 5000, 10_000);
+    printTurns("Engine.turn", real);
+    results.engineP99 = real.p99;
+    results.realBuild = buildMs / 1000;
+    out();
+
+    // Start-up with a cached index --------------------------------------------------------------------------
+    out("Start-up with a cached index (fresh process: code, knowledge, index from cache, PGlite, listening)");
+    const probes: Probe[] = [];
+    for (let i = 0; i < 2; i++) {
+      const p = await startupProbe(dataDir);
+      probes.push(p);
+      out(`  run ${i + 1}${i === 0 ? " (new database: migrations)" : " (existing database)"}: ready ${p.readyMs} ms after the process started` +
+        ` (code ${round(p.importMs, 0)} ms, knowledge ${round(p.knowledgeMs, 0)} ms, index open ${round(p.indexMs, 0)} ms${p.cached ? "" : " — NOT from cache"}, store ${round(p.storeMs, 0)} ms, listen ${round(p.listenMs, 0)} ms); RSS ${mb(p.rss)} MB`);
+    }
+    results.startup = probes[probes.length - 1]!.readyMs / 1000;
+    out();
+
+    // HTTP ---------------------------------------------------------------------------------------------------
+    out(`HTTP: POST /api/webchat/sessions/:id/messages, ${CONNECTIONS} connections, ${SESSIONS} sessions, ${HTTP_SECONDS} s each; load generator (autocannon) in a separate process`);
+    const bare = await bareExpress();
+    let bareRun: LoadResult;
+    try {
+      bareRun = await load({ url: bare.url, path: "/api/echo/:id/messages", sessions: Array.from({ length: SESSIONS }, (_, i) => ({ sessionId: `s${i}`, token: "x" })), texts, connections: CONNECTIONS, durationSeconds: HTTP_SECONDS });
+    } finally {
+      await bare.close();
+    }
+    printLoad("bare express (parse and echo JSON)", bareRun);
+    results.bareRps = bareRun.rps;
+
+    const pglite = await openStore({ dataDir: join(dataDir, "http-db") });
+    let lite: ChatRun;
+    try {
+      lite = await benchWebchat(config, engine, kb, pglite, texts);
+    } finally {
+      await pglite.close();
+    }
+    printLoad("web chat, PGlite (embedded)", lite.result);
+    out(`    = ${round((100 * lite.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(lite.rssRest)} MB at rest, ${mb(lite.rssPeak)} MB peak under load`);
+    results.liteRatio = lite.result.rps / bareRun.rps;
+    results.rssRest = lite.rssRest;
+    results.rssPeak = lite.rssPeak;
+
+    if (pgUrl) {
+      if (!process.env.TEST_DATABASE_URL) out("  note: using DATABASE_URL; the bench's conversations are deleted afterwards, its anonymous turn statistics stay");
+      const pg = await openStore({ databaseUrl: pgUrl });
+      let run: ChatRun;
+      try {
+        run = await benchWebchat({ ...config, databaseUrl: pgUrl }, engine, kb, pg, texts);
+      } finally {
+        await pg.close();
+      }
+      printLoad("web chat, PostgreSQL", run.result);
+      out(`    = ${round((100 * run.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(run.rssRest)} MB at rest, ${mb(run.rssPeak)} MB peak under load`);
+      results.pgRatio = run.result.rps / bareRun.rps;
+      results.pgP99 = run.result.p99;
+      results.rssPeak = Math.max(results.rssPeak, run.rssPeak);
+    } else {
+      out("  web chat, PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to run it)");
+    }
+    out("  (RSS is this process's: the in-process server plus what the index build left in the heap; see start-up for a fresh server)");
+    out();
+
+    // Engine on a knowledge base 100 times larger ------------------------------------------------------------
+    out(`Engine, synthetic knowledge base ${SCALE}× larger (generated in memory; indexed in ${SYNTHETIC_LANGS.join(" and ")} only, to bound the build time)`);
+    const big = syntheticKnowledge(kb, SYNTHETIC_LANGS);
+    const bigDocs = big.services.reduce((n, s) => n + Object.keys(s.text).length, 0);
+    t = performance.now();
+    const bigIndex = await HybridIndex.build(big, embeddings);
+    const bigBuildMs = since(t);
+    out(`  ${big.services.length} services, ${bigDocs} documents; index build: ${round(bigBuildMs / 1000, 1)} s (${round((bigBuildMs / bigDocs) * 1000, 0)} µs per document; real base: ${round((buildMs / docs) * 1000, 0)} µs)`);
+    const bigEngine = new Engine({ kb: big, index: bigIndex, retentionDays: config.retentionDays, officeHours: config.officeHours });
+    const synth = await benchTurns(bigEngine, texts, 2000, 15_000);
+    printTurns("Engine.turn (all questions; those not in it/en meet only it/en documents)", synth);
+    results.bigP99 = synth.p99;
+    results.bigBuild = bigBuildMs / 1000;
+    out(`  process RSS with both indexes in memory: ${mb(process.memoryUsage.rss())} MB`);
+    out();
+
+    // Targets -------------------------------------------------------------------------------------------------
+    const rows: [string, string, string, boolean | undefined][] = [
+      ["engine p99, real knowledge base", "< 10 ms", `${round(results.engineP99!, 2)} ms`, results.engineP99! < 10],
+      [`engine p99, ${SCALE}× knowledge base`, "< 25 ms", `${round(results.bigP99!, 2)} ms`, results.bigP99! < 25],
+      ["web chat / bare express, PostgreSQL", ">= 40%", results.pgRatio === undefined ? "not run" : `${round(100 * results.pgRatio, 1)}%`, results.pgRatio === undefined ? undefined : results.pgRatio >= 0.4],
+      ["web chat / bare express, PGlite (info)", "(>= 40%)", `${round(100 * results.liteRatio!, 1)}%`, results.liteRatio! >= 0.4],
+      ["server RSS under load", "< 300 MB", `${mb(results.rssPeak!)} MB`, mb(results.rssPeak!) < 300],
+      ["start-up with cached index", "< 3 s", `${round(results.startup!, 2)} s`, results.startup! < 3],
+    ];
+    out("Targets");
+    const w = [40, 10, 12];
+    out(`  ${"measure".padEnd(w[0]!)} ${"target".padEnd(w[1]!)} ${"measured".padEnd(w[2]!)} result`);
+    for (const [name, target, measured, ok] of rows)
+      out(`  ${name.padEnd(w[0]!)} ${target.padEnd(w[1]!)} ${measured.padEnd(w[2]!)} ${ok === undefined ? "skipped" : ok ? "ok" : "MISS"}`);
+    out();
+    out(`bench finished in ${round(since(started) / 1000, 0)} s; load average: ${loadavg().map((x) => round(x, 2)).join(" ")}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
