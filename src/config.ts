@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   WIDGET_ORIGINS: z.string().default(""),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  METRICS_TOKEN: z.string().min(16).optional(),
   REDACT_TRANSCRIPTS: z.enum(["true", "false"]).default("false"),
   CLAIM_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   OPERATOR_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
@@ -52,6 +53,8 @@ export interface Config {
   claimTimeoutMs: number;
   operatorSessionMs: number;
   rateLimits: { ipPerMinute: number; conversationPerMinute: number };
+  /** Bearer token required on /metrics when set. */
+  metricsToken?: string;
   /** Store the person's messages with phones, e-mails, tax codes, IBANs and document numbers masked. */
   redactTranscripts: boolean;
   /** Sites allowed to embed the web chat widget (CORS and WebSocket origin); empty = this server's own pages only. */
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     claimTimeoutMs: e.CLAIM_TIMEOUT_MINUTES * 60_000,
     operatorSessionMs: e.OPERATOR_SESSION_HOURS * 3_600_000,
     redactTranscripts: e.REDACT_TRANSCRIPTS === "true",
+    metricsToken: e.METRICS_TOKEN,
     rateLimits: { ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE, conversationPerMinute: e.RATE_LIMIT_CONVERSATION_PER_MINUTE },
     widgetOrigins: e.WIDGET_ORIGINS.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean),
     telegram: e.TELEGRAM_BOT_TOKEN

@@ -73,7 +73,12 @@ export function createHttpApp(app: App, log: Logger, auth = operatorAuth(app.sto
   web.get("/healthz", (_req, res) => {
     res.json({ ok: true, services: app.kb.services.length });
   });
-  web.get("/metrics", metricsHandler());
+  // Figures only, no personal data; still, with METRICS_TOKEN set only a scraper with the token reads them.
+  web.get("/metrics", (req, res, next) => {
+    const token = app.config.metricsToken;
+    if (token && req.get("authorization") !== `Bearer ${token}`) return next(new HttpError(401, "unauthorized", "metrics need the token"));
+    next();
+  }, metricsHandler());
 
   // Channels' endpoints come before any body parser: Slack verifies its signature over the raw body.
   for (const m of mounts) web.use(m.path, m.handler);
