@@ -219,6 +219,19 @@ function toMessage(r: MessageRow): StoredMessage {
   };
 }
 
+/** Appends messages to a conversation inside the caller's transaction, in order. */
+async function insertMessages(tx: Pick<SqlClient, "query">, conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]> {
+  const stored: StoredMessage[] = [];
+  for (const m of messages) {
+    const { rows } = await tx.query<MessageRow>(
+      `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [conversationId, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null],
+    );
+    stored.push(toMessage(rows[0]!));
+  }
+  return stored;
+}
+
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 /** Lock keys of the jobs that only one instance runs at a time. */
@@ -294,15 +307,7 @@ export class SqlStore implements Store {
         `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now() WHERE id = $1`,
         [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt],
       );
-      const stored: StoredMessage[] = [];
-      for (const m of messages) {
-        const { rows } = await tx.query<MessageRow>(
-          `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-          [c.id, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null],
-        );
-        stored.push(toMessage(rows[0]!));
-      }
-      return { messages: stored, conflict };
+      return { messages: await insertMessages(tx, c.id, messages), conflict };
     });
   }
 
@@ -391,28 +396,13 @@ export class SqlStore implements Store {
         [id, from, change.state, change.operatorId !== undefined, change.operatorId ?? null, change.outcome !== undefined, change.outcome ?? null, change.urgent ?? null],
       );
       if (!rows[0]) return undefined;
-      const stored: StoredMessage[] = [];
-      for (const m of messages) {
-        const r = await tx.query<MessageRow>(
-          `INSERT INTO messages (conversation_id, sender, kind, text, payload) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-          [id, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {})],
-        );
-        stored.push(toMessage(r.rows[0]!));
-      }
-      return { conversation: toConversation(rows[0]), messages: stored };
+      return { conversation: toConversation(rows[0]), messages: await insertMessages(tx, id, messages) };
     });
   }
 
   async appendMessages(conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]> {
     return this.db.transaction(async (tx) => {
-      const stored: StoredMessage[] = [];
-      for (const m of messages) {
-        const r = await tx.query<MessageRow>(
-          `INSERT INTO messages (conversation_id, sender, kind, text, payload) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-          [conversationId, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {})],
-        );
-        stored.push(toMessage(r.rows[0]!));
-      }
+      const stored = await insertMessages(tx, conversationId, messages);
       await tx.query("UPDATE conversations SET updated_at = now() WHERE id = $1", [conversationId]);
       return stored;
     });
