@@ -54,8 +54,8 @@ const SECRET_RE = /^[A-Za-z0-9_-]{1,256}$/;
  * Order: updates of one chat are handled one at a time (runner `sequentialize`, in both modes), and everything
  * sent to one chat (turn replies and operator messages) goes through one queue per chat.
  * Never twice: an update id already handled is ignored (in memory, bounded), a message whose copy is already in
- * the store is ignored (after a restart), each stored message id is sent at most once, and network errors on
- * sending are not retried (a 429 or a 5xx is: Telegram did not deliver those).
+ * the store is ignored (after a restart), each stored message id is sent at most once per process, and every sent
+ * message is recorded in the outbox table; what was stored but never delivered is sent when the channel starts.
  */
 export function createTelegramChannel(app: App, opts: TelegramChannelOptions): TelegramChannel {
   const log = opts.log ?? pino({ level: "silent" });
@@ -84,13 +84,35 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
     }
   }
 
-  async function sendSafely(chatId: number, text: string, quickReplies?: QuickReply[]): Promise<void> {
+  /**
+   * Sends a stored message and records its delivery in the outbox (`deliveries`). Refused for good (4xx: the person
+   * blocked the bot) is recorded too, so it is not tried again; a network error or 429/5xx beyond the retries leaves it
+   * pending, and it is sent when the channel starts again (at least once: after a crash between sending and
+   * recording, one message can arrive twice).
+   */
+  async function sendSafely(chatId: number, text: string, quickReplies?: QuickReply[], messageId?: number): Promise<void> {
     try {
       await send(chatId, text, quickReplies);
+      if (messageId !== undefined) await app.store.markDelivered([messageId]);
     } catch (e) {
-      // 403 (the person blocked the bot), a network error, or a 429 beyond the limit: logged, never re-sent.
       log.warn({ err: String(e), method: "sendMessage" }, "telegram send failed");
+      const code = (e as { error_code?: number }).error_code;
+      if (messageId !== undefined && code !== undefined && code >= 400 && code < 500 && code !== 429)
+        await app.store.markDelivered([messageId], "refused").catch(() => undefined);
     }
+  }
+
+  /** The outbox after a restart: what was stored for Telegram chats and never delivered, in order, per chat. */
+  async function drainPending(): Promise<void> {
+    const pending = await app.store.pendingDeliveries(CHANNEL, new Date(Date.now() - 24 * 3_600_000));
+    for (const { externalRef, message } of pending) {
+      if (sentMessages.has(message.id)) continue;
+      sentMessages.add(message.id);
+      await perChat.run(externalRef, () =>
+        sendSafely(Number(externalRef), message.text, (message.payload as { quickReplies?: QuickReply[] }).quickReplies, message.id),
+      );
+    }
+    if (pending.length) log.info({ count: pending.length }, "telegram: pending messages sent after restart");
   }
 
   async function conversationFor(chatRef: string, languageCode: string | undefined): Promise<Conversation> {
@@ -182,7 +204,9 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
       const result = await app.inbox.receive(conv.id, inbound);
       // The stored copies are announced on the bus too: they are sent here, in order, and never again there.
       for (const m of result.stored ?? []) sentMessages.add(m.id);
-      for (const m of result.messages) await sendSafely(chat.id, m.text, m.quickReplies);
+      // stored[0] is the person's message; the replies follow in the order of result.messages.
+      const replyIds = (result.stored ?? []).filter((m) => m.sender !== "user").map((m) => m.id);
+      for (const [i, m] of result.messages.entries()) await sendSafely(chat.id, m.text, m.quickReplies, result.replayed ? undefined : replyIds[i]);
     });
   }
 
@@ -207,7 +231,7 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
       .run(chatRef, async () => {
         if (sentMessages.has(m.id)) return;
         sentMessages.add(m.id);
-        await sendSafely(Number(chatRef), m.text, (m.payload as { quickReplies?: QuickReply[] }).quickReplies);
+        await sendSafely(Number(chatRef), m.text, (m.payload as { quickReplies?: QuickReply[] }).quickReplies, m.id);
       })
       .catch((err: unknown) => log.error({ err: String(err) }, "telegram delivery failed"));
   });
@@ -239,6 +263,7 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
           await bot.api.setWebhook(opts.webhookUrl, { secret_token: opts.webhookSecret, allowed_updates: ALLOWED_UPDATES });
         await setCommands();
       }
+      await drainPending().catch((e) => log.error({ err: String(e) }, "telegram: sending pending messages failed"));
       log.info({ mode: opts.mode, bot: bot.botInfo.username }, "telegram channel started");
     },
     async stop() {
@@ -253,8 +278,9 @@ export function createTelegramChannel(app: App, opts: TelegramChannelOptions): T
     router.post(
       "/",
       express.json({ limit: "1mb" }),
-      // On a slow turn, answer Telegram anyway and go on: a timeout would make it send the update again.
-      webhookCallback(bot, "express", { secretToken: opts.webhookSecret, onTimeout: "return", timeoutMilliseconds: 25_000 }),
+      // An update is acknowledged only once it is stored: a turn slower than this answers with an error, Telegram
+      // sends the update again later, and the copy is recognised (update id in memory, or the stored message).
+      webhookCallback(bot, "express", { secretToken: opts.webhookSecret, onTimeout: "throw", timeoutMilliseconds: 25_000 }),
     );
     channel.webhookHandler = router;
   }

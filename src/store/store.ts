@@ -112,6 +112,10 @@ export interface Store {
   queuePosition(conversationId: string, urgent: boolean, since: Date): Promise<number>;
   deleteConversation(id: string): Promise<boolean>;
   addFeedback(serviceIds: string[], useful: boolean, lang: Lang): Promise<void>;
+  /** Outbox of push channels: marks stored messages as delivered (or refused for good). */
+  markDelivered(messageIds: number[], result?: "sent" | "refused"): Promise<void>;
+  /** Bot, operator and system messages of this channel's conversations stored since `since` and not yet delivered. */
+  pendingDeliveries(channel: string, since: Date): Promise<{ externalRef: string; message: StoredMessage }[]>;
   /** Anonymous figures of one turn for the needs report (no text, no conversation id). */
   recordTurn(stats: TurnStats): Promise<void>;
   /** A question the bot could not answer, already redacted. */
@@ -257,6 +261,25 @@ export class SqlStore implements Store {
 
   get sql(): Pick<SqlClient, "query"> {
     return this.db;
+  }
+
+  async markDelivered(messageIds: number[], result: "sent" | "refused" = "sent"): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.query(
+      "INSERT INTO deliveries (message_id, result) SELECT unnest($1::bigint[]), $2 ON CONFLICT (message_id) DO NOTHING",
+      [messageIds, result],
+    );
+  }
+
+  async pendingDeliveries(channel: string, since: Date): Promise<{ externalRef: string; message: StoredMessage }[]> {
+    const { rows } = await this.db.query<MessageRow & { external_ref: string }>(
+      `SELECT m.*, c.external_ref FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.channel = $1 AND c.external_ref IS NOT NULL AND m.sender <> 'user' AND m.created_at >= $2
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
+       ORDER BY m.id`,
+      [channel, since],
+    );
+    return rows.map((r) => ({ externalRef: r.external_ref, message: toMessage(r) }));
   }
 
   async recordTurn(t: TurnStats): Promise<void> {

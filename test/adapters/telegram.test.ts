@@ -184,6 +184,26 @@ describe("Telegram channel (polling, against a local Bot API)", () => {
     expect(stored.filter((m) => m.sender === "user").length).toBe(1);
   });
 
+  it("sends after a restart what was stored but never delivered, once (the outbox)", async () => {
+    const chat = 1012;
+    await say(chat, "ciao");
+    const conv = await conversationOf(chat);
+    // A reply stored while the process died before sending it: nothing marks it delivered.
+    const [pending] = await app.store.appendMessages(conv.id, [{ sender: "operator", kind: "text", text: "Risposta rimasta in sospeso" }]);
+    expect((await app.store.pendingDeliveries("telegram", new Date(0))).map((p) => p.message.id)).toContain(pending!.id);
+    await channel.stop();
+    channel = createTelegramChannel(app, { token: TOKEN, mode: "polling", apiRoot: fake.apiRoot, botInfo: FAKE_BOT_INFO, pollTimeoutSeconds: 1, setCommands: false });
+    await channel.start();
+    await fake.waitFor(() => texts(chat).includes("Risposta rimasta in sospeso"), 10_000, "the pending reply");
+    expect((await app.store.pendingDeliveries("telegram", new Date(0))).map((p) => p.message.id)).not.toContain(pending!.id);
+    // Another restart sends nothing again.
+    await channel.stop();
+    channel = createTelegramChannel(app, { token: TOKEN, mode: "polling", apiRoot: fake.apiRoot, botInfo: FAKE_BOT_INFO, pollTimeoutSeconds: 1, setCommands: false });
+    await channel.start();
+    await settle(800);
+    expect(texts(chat).filter((t) => t === "Risposta rimasta in sospeso")).toHaveLength(1);
+  });
+
   it("splits a long message under 4096 characters at line boundaries, in order", async () => {
     const chat = 1009;
     await say(chat, "/human");
