@@ -40,7 +40,7 @@ describe("the engine under random and hostile input", () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });
