@@ -35,6 +35,8 @@ interface Decision {
   messages: Outbound[];
   services: ServiceRef[];
   handoff: boolean;
+  /** Nothing fitted: only the general access points were offered. */
+  missed?: boolean;
 }
 
 const ref = (s: Service): ServiceRef => ({ id: s.id, name: s.name });
@@ -276,7 +278,6 @@ export class Engine {
     if (detected.confident || !conv.context.greeted) {
       if (!conv.context.langChosen || detected.confident) conv.lang = detected.lang;
     }
-    const t = translator(conv.lang);
     const greeting = this.greeting(conv);
 
     // An answer typed instead of pressing a button.
@@ -309,7 +310,7 @@ export class Engine {
     conv.context.lastQuery = text;
     const d = await this.answer(conv, text, danger);
     if (greeting.length) d.messages.unshift({ from: "bot", text: greeting[0]!, lang: conv.lang });
-    if (d.services.length === 0) {
+    if (d.missed) {
       conv.context.failures = (conv.context.failures ?? 0) + 1;
       if (conv.context.failures >= 2) {
         const h = await this.handoff(conv, position, false);
@@ -317,7 +318,6 @@ export class Engine {
         d.handoff = true;
       }
     } else conv.context.failures = 0;
-    void t;
     return d;
   }
 
@@ -381,7 +381,7 @@ export class Engine {
       conv.context.lastServices = [];
       const general = this.generalAccessPoints(conv);
       const texts = [t("no_fit"), t("no_fit_general")];
-      return this.say(conv, texts, [this.humanButton(conv)], general);
+      return { ...this.say(conv, texts, [this.humanButton(conv)], general), missed: true };
     }
     const shown = hits.slice(0, this.maxCards).map((h) => h.service);
     conv.context.lastServices = shown.map((s) => s.id);
@@ -398,7 +398,6 @@ export class Engine {
       this.humanButton(conv),
     ];
     if (question) texts.push(question.text);
-    void danger;
     return this.say(conv, texts, quick, shown);
   }
 
