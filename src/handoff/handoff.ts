@@ -119,7 +119,7 @@ export class Handoff {
   /** Waiting time and outcome for the needs report, with no link to the person. */
   private async recordOutcome(c: Conversation, outcome: string): Promise<void> {
     const wait = c.handoffAt && c.claimedAt ? Math.max(0, Math.round((c.claimedAt.getTime() - c.handoffAt.getTime()) / 1000)) : null;
-    await this.store.sql.query("INSERT INTO handoff_stats (lang, urgent, wait_seconds, outcome) VALUES ($1, $2, $3, $4)", [c.lang, c.urgent, wait, outcome.slice(0, 200)]).catch(() => undefined);
+    await this.store.recordHandoffOutcome(c.lang, c.urgent, wait, outcome).catch(() => undefined);
   }
 
   async transfer(conversationId: string, op: Operator, toOperatorId: string) {

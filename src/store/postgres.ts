@@ -22,36 +22,34 @@ export async function openPostgres(url: string): Promise<SqlClient> {
         client.release();
       }
     },
-    serialized: async (key, fn) => {
-      const client = await pool.connect();
-      try {
-        await client.query("SELECT pg_advisory_lock($1)", [key]);
-        try {
-          return await fn();
-        } finally {
-          await client.query("SELECT pg_advisory_unlock($1)", [key]);
-        }
-      } finally {
-        client.release();
-      }
-    },
-    exclusive: async (key, fn) => {
-      const client = await pool.connect();
-      try {
-        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [key]);
-        if (!rows[0]?.locked) return undefined;
-        try {
-          return await fn();
-        } finally {
-          await client.query("SELECT pg_advisory_unlock($1)", [key]);
-        }
-      } finally {
-        client.release();
-      }
-    },
+    // Waiting for the lock always runs `fn`, so the result is never the "skipped" undefined.
+    serialized: async (key, fn) => (await withAdvisoryLock(pool, key, true, fn))!,
+    exclusive: (key, fn) => withAdvisoryLock(pool, key, false, fn),
     exec: async (sql) => {
       await pool.query(sql);
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Runs `fn` holding the advisory lock `key` on one pooled connection. `wait`: block until the lock is free
+ * (migrations); otherwise give up at once and return undefined (periodic jobs another instance is running).
+ */
+async function withAdvisoryLock<T>(pool: pg.Pool, key: number, wait: boolean, fn: () => Promise<T>): Promise<T | undefined> {
+  const client = await pool.connect();
+  try {
+    if (wait) await client.query("SELECT pg_advisory_lock($1)", [key]);
+    else {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [key]);
+      if (!rows[0]?.locked) return undefined;
+    }
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [key]);
+    }
+  } finally {
+    client.release();
+  }
 }

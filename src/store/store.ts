@@ -118,6 +118,8 @@ export interface Store {
   pendingDeliveries(channel: string, since: Date): Promise<{ externalRef: string; message: StoredMessage }[]>;
   /** Anonymous figures of one turn for the needs report (no text, no conversation id). */
   recordTurn(stats: TurnStats): Promise<void>;
+  /** Waiting time and outcome of a closed handoff (no link to the person). */
+  recordHandoffOutcome(lang: string, urgent: boolean, waitSeconds: number | null, outcome: string): Promise<void>;
   /** A question the bot could not answer, already redacted. */
   recordUnanswered(lang: string, redactedText: string): Promise<void>;
   /** The raw SQL client, for read-only reports over the anonymous tables. */
@@ -287,6 +289,10 @@ export class SqlStore implements Store {
       "INSERT INTO turn_stats (channel, lang, municipality, topic, service_ids, fits, urgent, handoff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       [t.channel, t.lang, t.municipality, t.topic, t.serviceIds, t.fits, t.urgent, t.handoff],
     );
+  }
+
+  async recordHandoffOutcome(lang: string, urgent: boolean, waitSeconds: number | null, outcome: string): Promise<void> {
+    await this.db.query("INSERT INTO handoff_stats (lang, urgent, wait_seconds, outcome) VALUES ($1, $2, $3, $4)", [lang, urgent, waitSeconds, outcome.slice(0, 200)]);
   }
 
   async recordUnanswered(lang: string, redactedText: string): Promise<void> {
