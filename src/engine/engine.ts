@@ -4,7 +4,7 @@ import { detectLanguage } from "../language/detect.js";
 import { translator } from "../language/i18n.js";
 import type { KnowledgeBase } from "../knowledge/load.js";
 import type { Contact, Service } from "../knowledge/schema.js";
-import type { HybridIndex, SearchHit } from "../knowledge/search/index.js";
+import type { HybridIndex, SearchHit, SearchResult } from "../knowledge/search/index.js";
 import type { Conversation, NewMessage, Store } from "../store/store.js";
 import type { Inbound, Outbound, QuickReply, ServiceRef, TurnResult } from "./messages.js";
 import { triage, type Triage } from "./triage.js";
@@ -39,6 +39,9 @@ interface Decision {
   missed?: boolean;
 }
 
+/** Searches of fixed texts kept in memory (a few per language and area); cleared whole if it ever grows past this. */
+const MEMO_LIMIT = 1000;
+
 const ref = (s: Service): ServiceRef => ({ id: s.id, name: s.name });
 const PROFILE_ORDER: ProfileField[] = ["municipality", "age", "children", "isee", "legalStatus", "disability"];
 
@@ -48,8 +51,14 @@ const PROFILE_ORDER: ProfileField[] = ["municipality", "age", "children", "isee"
  */
 export class Engine {
   private readonly maxCards: number;
+  private readonly memo = new Map<string, Promise<SearchResult>>();
+  /** Picked out of the knowledge base once, not on every turn (it may hold thousands of services). */
+  private readonly accessPoints: Service[];
+  private readonly emergencyServices: Service[];
   constructor(private readonly o: EngineOptions) {
     this.maxCards = o.maxCards ?? 3;
+    this.accessPoints = o.kb.services.filter((s) => s.general_access_point);
+    this.emergencyServices = o.kb.services.filter((s) => s.categories.includes("emergency"));
   }
 
   get kb(): KnowledgeBase {
@@ -321,16 +330,33 @@ export class Engine {
     return d;
   }
 
-  private areaFilter(profile: Profile): ((s: Service) => boolean) | undefined {
+  private ambitoOf(profile: Profile): string | undefined {
     if (!profile.municipality) return undefined;
-    const m = this.o.kb.areas.municipalities.find((x) => x.id === profile.municipality);
-    if (!m) return undefined;
-    const other = m.ambito === "milano" ? "visconteo" : "milano";
+    return this.o.kb.areas.municipalities.find((x) => x.id === profile.municipality)?.ambito;
+  }
+
+  private areaFilter(profile: Profile): ((s: Service) => boolean) | undefined {
+    const ambito = this.ambitoOf(profile);
+    if (!ambito) return undefined;
+    const other = ambito === "milano" ? "visconteo" : "milano";
     return (s) => s.area.scope !== other;
   }
 
-  private async search(conv: Conversation, query: string, limit: number): Promise<{ hits: SearchHit[]; fits: boolean }> {
-    const r = await this.o.index.search(query, conv.lang, { limit: limit * 3, filter: this.areaFilter(conv.profile) });
+  private async search(conv: Conversation, query: string, limit: number, o: { fit?: boolean; memo?: boolean } = {}): Promise<{ hits: SearchHit[]; fits: boolean }> {
+    const options = { limit: limit * 3, filter: this.areaFilter(conv.profile), fit: o.fit };
+    let r: SearchResult;
+    if (o.memo) {
+      // A fixed text (the hints of a kind of danger): the result depends only on the language and the area.
+      const key = `${conv.lang}|${this.ambitoOf(conv.profile) ?? ""}|${limit}|${o.fit !== false}|${query}`;
+      let cached = this.memo.get(key);
+      if (!cached) {
+        if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+        cached = this.o.index.search(query, conv.lang, options);
+        this.memo.set(key, cached);
+        cached.catch(() => this.memo.delete(key));
+      }
+      r = await cached;
+    } else r = await this.o.index.search(query, conv.lang, options);
     // Err towards inclusion: a criterion that is not met demotes a service, it never hides it.
     const scored = r.hits.map((h) => {
       const checks = checkEligibility(h.service, conv.profile, this.o.kb.areas);
@@ -403,7 +429,7 @@ export class Engine {
 
   private generalAccessPoints(conv: Conversation): Service[] {
     const filter = this.areaFilter(conv.profile);
-    return this.o.kb.services.filter((s) => s.general_access_point && (!filter || filter(s))).slice(0, 2);
+    return this.accessPoints.filter((s) => !filter || filter(s)).slice(0, 2);
   }
 
   /** The one question whose answer would change this answer, not asked before. */
@@ -472,8 +498,8 @@ export class Engine {
     const lines = this.emergencyLines(danger.kinds, filter);
     // Two searches, merged: the person's own words, and the kind of danger (so the places that answer it come up).
     const hints = danger.kinds.map((k) => TRIAGE_SEARCH_HINTS[k]).join(" ");
-    const own = await this.search(conv, text, 8);
-    const steer = await this.search(conv, hints, 8);
+    const own = await this.search(conv, text, 8, { fit: false });
+    const steer = await this.search(conv, hints, 8, { fit: false, memo: true });
     const merged = new Map<string, SearchHit>();
     for (const h of own.hits) merged.set(h.service.id, { ...h });
     for (const h of steer.hits) {
@@ -488,7 +514,7 @@ export class Engine {
       .map((h) => ({ s: h.service, score: h.score * (answers(h.service, danger.kinds) ? 1.5 : 1) }))
       .sort((a, b) => b.score - a.score)
       .map((x) => x.s);
-    const general = this.o.kb.services.find((s) => s.id === "numero-unico-emergenza-112");
+    const general = this.o.kb.byId.get("numero-unico-emergenza-112");
     const specific = lines.filter((s) => s !== general);
     // The most specific number, then the places that fit best, then 112 and the other lines.
     const places = relevant.slice(0, 3);
@@ -507,7 +533,7 @@ export class Engine {
   }
 
   private emergencyLines(kinds: TriageKind[], filter?: (s: Service) => boolean): Service[] {
-    const lines = this.o.kb.services.filter((s) => s.categories.includes("emergency") && (!filter || filter(s)));
+    const lines = this.emergencyServices.filter((s) => !filter || filter(s));
     const out: Service[] = [];
     for (const k of kinds)
       for (const s of lines)
@@ -544,7 +570,7 @@ export class Engine {
   private nearest(conv: Conversation, point: { lat: number; lon: number }, place?: string): Decision {
     const t = translator(conv.lang);
     const last = (conv.context.lastServices ?? []).map((id) => this.o.kb.byId.get(id)).filter((s): s is Service => Boolean(s));
-    const pool = last.length ? last : this.o.kb.services.filter((s) => s.general_access_point);
+    const pool = last.length ? last : this.accessPoints;
     const located = pool
       .flatMap((s) => s.contacts.filter((c) => c.coordinates).map((c) => ({ s, c, d: dist(point, c.coordinates) })))
       .sort((a, b) => a.d - b.d)

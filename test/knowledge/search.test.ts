@@ -45,6 +45,19 @@ describe("hybrid retrieval", () => {
     expect(r.hits.filter((h) => h.via.includes("name"))).toEqual([]);
   });
 
+  it("tolerates typos: the same service for a misspelt question", async () => {
+    const right = await top("affitto", "it", 1);
+    const typo = await index.search("afitto", "it", { limit: 3 });
+    expect(typo.hits.map((h) => h.service.name)).toContain(right[0]);
+    expect(typo.hits[0]!.via).toContain("lexical");
+  });
+
+  it("finds a multi-word name written in other letter case and with punctuation around it", async () => {
+    const r = await index.search("cosa fa il CENTRO SAMMARTINI?", "it", { limit: 3 });
+    expect(r.hits[0]!.via).toContain("name");
+    expect(r.hits[0]!.service.name).toMatch(/Sammartini/);
+  });
+
   it("says when nothing fits", async () => {
     const r = await index.search("qual è la capitale della Mongolia e quanto è alta la torre Eiffel", "it");
     expect(r.fits).toBe(false);

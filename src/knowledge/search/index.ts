@@ -9,7 +9,8 @@ import { LANGUAGES, type Lang } from "../../language/languages.js";
 import type { Service } from "../schema.js";
 import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
-import { foldText, shingles, terms } from "./text.js";
+import { foldText, shingles, shinglesOf, terms } from "./text.js";
+import { TypoExpander } from "./typos.js";
 
 /**
  * Hybrid retrieval: a BM25 lexical index (MiniSearch) and a vector index (LangChain HNSWLib over
@@ -142,15 +143,52 @@ export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): str
   return h.digest("hex").slice(0, 16);
 }
 
+/** The languages a question is searched in: its own, Italian (the reference) and English (widely borrowed). */
+function searchLanguages(lang: Lang): Lang[] {
+  return [...new Set<Lang>([lang, "it", "en"])];
+}
+
+export interface SearchOptions {
+  limit?: number;
+  filter?: (s: Service) => boolean;
+  /** Judge whether anything fits (one more lexical pass). Without it `fits` only reflects names and vectors. */
+  fit?: boolean;
+}
+
 export class HybridIndex {
+  private readonly typos: TypoExpander;
+
   private constructor(
     private readonly kb: KnowledgeBase,
     private readonly lexical: MiniSearch<LexDoc>,
     private readonly vectors: HNSWLib,
-    private readonly nameIndex: NamePattern[],
+    /** In how many services each term appears, per language ("lang|term"): persisted with the index. */
+    private readonly df: Map<string, number>,
+    private readonly names: NameIndex = new NameIndex(kb),
     private readonly places: Set<string> = placeWords(kb),
-    private readonly df: Map<string, number> = documentFrequency(kb, places),
-  ) {}
+  ) {
+    // Typo matching looks only at words (not stems, not phrase pairs) of the languages searched.
+    const words = new Map<string, string[]>();
+    for (const key of df.keys()) {
+      const bar = key.indexOf("|");
+      const term = key.slice(bar + 1);
+      const lang = key.slice(0, bar);
+      (words.get(lang) ?? words.set(lang, []).get(lang)!).push(term);
+    }
+    this.typos = new TypoExpander((group) => group.split("+").flatMap((l) => words.get(l) ?? []));
+  }
+
+  /** Builds the typo trees of every language now, so that no first question pays for it. */
+  warm(): this {
+    this.typos.warm(LANGUAGES.map((l) => searchLanguages(l).join("+")));
+    return this;
+  }
+
+  /** Extra weight of a rare word of the question, on top of BM25's own. */
+  private idfBoost(t: string, lang: Lang): number {
+    const n = this.df.get(`${lang}|${t}`) ?? this.df.get(`it|${t}`);
+    return n === undefined ? 1 : 1 + Math.max(0, Math.log(this.kb.services.length / n) - 1) * IDF_BOOST;
+  }
 
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
   static async open(kb: KnowledgeBase, embeddings: EmbeddingsInterface & { id?: string }, cacheDir?: string): Promise<HybridIndex> {
@@ -159,8 +197,9 @@ export class HybridIndex {
     if (dir && existsSync(join(dir, "complete"))) {
       try {
         const lexical = MiniSearch.loadJSON<LexDoc>(readFileSync(join(dir, "lexical.json"), "utf8"), LEX_OPTIONS);
+        const df = new Map<string, number>(JSON.parse(readFileSync(join(dir, "df.json"), "utf8")) as [string, number][]);
         const vectors = await HNSWLib.load(join(dir, "vectors"), embeddings);
-        return new HybridIndex(kb, lexical, vectors, buildNameIndex(kb));
+        return new HybridIndex(kb, lexical, vectors, df);
       } catch {
         // A damaged cache is rebuilt below.
       }
@@ -183,7 +222,7 @@ export class HybridIndex {
         if (text) vdocs.push(new Document({ pageContent: text, metadata: { service: s.id, lang } }));
       }
     const vectors = await HNSWLib.fromDocuments(vdocs, embeddings);
-    return new HybridIndex(kb, lexical, vectors, buildNameIndex(kb));
+    return new HybridIndex(kb, lexical, vectors, documentFrequency(kb, places));
   }
 
   private async persist(dir: string): Promise<void> {
@@ -191,13 +230,14 @@ export class HybridIndex {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     writeFileSync(join(tmp, "lexical.json"), JSON.stringify(this.lexical));
+    writeFileSync(join(tmp, "df.json"), JSON.stringify([...this.df]));
     await this.vectors.save(join(tmp, "vectors"));
     writeFileSync(join(tmp, "complete"), new Date().toISOString());
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   }
 
-  async search(query: string, lang: Lang, opts: { limit?: number; filter?: (s: Service) => boolean } = {}): Promise<SearchResult> {
+  async search(query: string, lang: Lang, opts: SearchOptions = {}): Promise<SearchResult> {
     const limit = opts.limit ?? 5;
     const fused = new Map<string, { score: number; via: Set<SearchHit["via"][number]> }>();
     const bump = (id: string, score: number, via: SearchHit["via"][number]) => {
@@ -207,55 +247,69 @@ export class HybridIndex {
       fused.set(id, e);
     };
 
-    const folded = ` ${foldName(query).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
-    const raw = ` ${query.replace(/[^\p{L}\p{N}]+/gu, " ")} `;
-    for (const { pattern, acronym, service } of this.nameIndex)
-      if (pattern.test(acronym ? raw : folded)) bump(service.id, 1, "name");
+    for (const id of this.names.find(query)) bump(id, 1, "name");
 
     const q = withoutPlaces(query, this.places);
-    const qTerms = [...new Set([
-      ...terms(q, lang), ...shingles(q, lang),
-      ...(lang === "it" ? [] : [...terms(q, "it"), ...shingles(q, "it")]),
-    ])];
+    const own = terms(q, lang);
+    const italian = lang === "it" ? [] : terms(q, "it");
+    const qTerms = [...new Set([...own, ...shinglesOf(own), ...italian, ...shinglesOf(italian)])];
     let bestLexical = 0;
     let bestWords = 0;
-    const lexLangs = new Set<string>([lang, "it", "en"]);
-    const known = (t: string) => this.df.has(`${lang}|${t}`) || this.df.has(`it|${t}`) || this.df.has(`en|${t}`);
     if (qTerms.length) {
+      // The question's language, plus Italian and English (names and words people borrow from them); other
+      // languages' stems only collide by chance (Italian "marito" and Spanish "marido" share "~mar").
+      const langs = searchLanguages(lang);
+      const group = langs.join("+");
+      const known = (t: string) => langs.some((l) => this.df.has(`${l}|${t}`));
+      // Ranking: every word may be a typo or an inflection, and rare words of the question weigh more. Whether
+      // anything fits at all is judged on plain BM25 scores, whose scale the thresholds were measured on, with
+      // typo matching only for words the index does not know.
+      const ranking = new Map<string, number>();
+      const plain = new Map<string, number>();
+      // Which word of the question an index term stands for (a word of the question stands for itself).
+      const origin = new Map<string, string>(qTerms.map((t) => [t, t]));
+      for (const t of qTerms) {
+        const word = !t.startsWith("~") && !t.includes("_");
+        const boost = this.idfBoost(t, lang);
+        const expansions = this.typos.expand(t, group, { prefix: word && t.length > 4, fuzzy: word && t.length > 5 ? 0.2 : false });
+        const isKnown = known(t);
+        for (const e of expansions) {
+          ranking.set(e.term, (ranking.get(e.term) ?? 0) + e.weight * boost);
+          if (isKnown ? e.term === t : true) plain.set(e.term, (plain.get(e.term) ?? 0) + e.weight);
+          if (!origin.has(e.term)) origin.set(e.term, t);
+        }
+      }
       const options = {
+        fields: LEX_FIELDS,
         boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
-        fuzzy: (t: string) => (t.length > 5 && !t.startsWith("~") && !t.includes("_") ? 0.2 : false),
-        prefix: (t: string) => t.length > 4 && !t.startsWith("~") && !t.includes("_"),
         combineWith: "OR" as const,
-        // The question's language, plus Italian and English (names and words people borrow from them); other
-        // languages' stems only collide by chance (Italian "marito" and Spanish "marido" share "~mar").
-        filter: (r: SearchResultLike) => lexLangs.has(r.lang as string),
+        fuzzy: false,
+        prefix: false,
+        // Documents of other languages are skipped before scoring.
+        boostDocument: (_id: string, _term: string, stored?: Record<string, unknown>) => (langs.includes(stored?.lang as Lang) ? 1 : 0),
       };
-      // Ranking: rare words of the question weigh more. Whether anything fits at all is judged on plain BM25
-      // scores (below), whose scale the thresholds were measured on.
-      const ranked = this.lexical.search(qTerms.join(" "), {
-        ...options,
-        boostTerm: (t) => {
-          const n = this.df.get(`${lang}|${t}`) ?? this.df.get(`it|${t}`);
-          return n === undefined ? 1 : 1 + Math.max(0, Math.log(this.kb.services.length / n) - 1) * IDF_BOOST;
-        },
-      });
+      // MiniSearch multiplies a score by the number of query terms matched; expansions of one word count once.
+      const words = (r: SearchResultLike) => new Set(r.queryTerms.map((t) => origin.get(t) ?? t));
+      const rescore = (r: SearchResultLike) => (r.score / Math.max(1, r.queryTerms.length)) * words(r).size;
+      const ranked = this.lexical
+        .search([...ranking.keys()].join(" "), { ...options, boostTerm: (t: string) => ranking.get(t) ?? 0 })
+        .map((r) => ({ service: r.service as string, score: rescore(r) }))
+        .sort((a, b) => b.score - a.score);
       const seen = new Set<string>();
       for (const r of ranked) {
-        const id = r.service as string;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        bump(id, 1 / (RRF_K + seen.size), "lexical");
+        if (seen.has(r.service)) continue;
+        seen.add(r.service);
+        bump(r.service, 1 / (RRF_K + seen.size), "lexical");
       }
-      // Fuzzy matching is most of the cost of a search: the fit check uses it only for words the index lacks.
-      const plain = this.lexical.search(qTerms.join(" "), {
-        ...options,
-        fuzzy: (t: string) => (known(t) ? false : options.fuzzy(t)),
-        prefix: (t: string) => !known(t) && options.prefix(t),
-      });
-      if (plain[0]) {
-        bestLexical = plain[0].score;
-        bestWords = new Set(plain[0].queryTerms.filter((t) => !t.startsWith("~"))).size;
+      let best: SearchResultLike | undefined;
+      let bestScore = 0;
+      if (opts.fit !== false) for (const r of this.lexical.search([...plain.keys()].join(" "), { ...options, boostTerm: (t: string) => plain.get(t) ?? 0 })) {
+        const score = rescore(r);
+        if (score > bestScore) [best, bestScore] = [r, score];
+      }
+      if (best) {
+        bestLexical = bestScore;
+        bestWords = new Set([...words(best)].filter((t) => !t.startsWith("~"))).size;
       }
     }
 
@@ -290,23 +344,41 @@ export class HybridIndex {
   }
 }
 
-interface NamePattern {
-  pattern: RegExp;
-  /** Short all-capital acronyms (SAD, CAS, MAP) match only when written in capitals: "I feel sad" is not SAD. */
-  acronym: boolean;
-  service: Service;
+/**
+ * Whole-word matching of every name and alias of 3+ characters, looked up word by word (not one pattern per name, which
+ * grows with the knowledge base). Short all-capital acronyms (SAD, CAS, MAP) match only when written in capitals:
+ * "I feel sad" is not SAD.
+ */
+class NameIndex {
+  /** First word of a name → the names that start with it ("A:" before acronyms, which are compared unfolded). */
+  private readonly byFirstWord = new Map<string, { words: string[]; service: string }[]>();
+
+  constructor(kb: KnowledgeBase) {
+    for (const s of kb.services)
+      for (const n of [s.name, ...s.aliases]) {
+        const acronym = /^[A-Z][A-Z.]{1,5}$/.test(n.trim());
+        const f = acronym ? n.replace(/\./g, "").trim() : nameWords(foldName(n)).join(" ");
+        if (f.length < 3) continue;
+        const words = f.split(" ");
+        const key = `${acronym ? "A:" : ""}${words[0]}`;
+        (this.byFirstWord.get(key) ?? this.byFirstWord.set(key, []).get(key)!).push({ words, service: s.id });
+      }
+  }
+
+  /** The services named in the text, once per matching name or alias. */
+  find(text: string): string[] {
+    const out: string[] = [];
+    const scan = (words: string[], prefix: string) => {
+      for (let i = 0; i < words.length; i++)
+        for (const c of this.byFirstWord.get(prefix + words[i]) ?? [])
+          if (c.words.every((w, j) => words[i + j] === w)) out.push(c.service);
+    };
+    scan(nameWords(foldName(text)), "");
+    scan(nameWords(text), "A:");
+    return out;
+  }
 }
 
-/** Whole-word patterns for every name and alias of 3+ characters. */
-function buildNameIndex(kb: KnowledgeBase): NamePattern[] {
-  const out: NamePattern[] = [];
-  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  for (const s of kb.services)
-    for (const n of [s.name, ...s.aliases]) {
-      const acronym = /^[A-Z][A-Z.]{1,5}$/.test(n.trim());
-      const f = acronym ? n.replace(/\./g, "").trim() : foldName(n).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-      if (f.length < 3) continue;
-      out.push({ pattern: new RegExp(` ${escape(f)} `, "u"), acronym, service: s });
-    }
-  return out;
+function nameWords(s: string): string[] {
+  return s.replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").filter(Boolean);
 }

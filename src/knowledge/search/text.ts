@@ -91,7 +91,12 @@ export function terms(text: string, lang: Lang): string[] {
  * that only appears inside a phrase ("marito" in "mio marito mi picchia") does not pull that service by itself.
  */
 export function shingles(text: string, lang: Lang): string[] {
-  const words = terms(text, lang).filter((t) => !t.startsWith("~") && !/\p{Script=Han}/u.test(t));
+  return shinglesOf(terms(text, lang));
+}
+
+/** The same pairs, from terms already computed by `terms()`. */
+export function shinglesOf(termList: string[]): string[] {
+  const words = termList.filter((t) => !t.startsWith("~") && !/\p{Script=Han}/u.test(t));
   const out: string[] = [];
   for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]}_${words[i + 1]}`);
   return out;
