@@ -76,9 +76,10 @@ export class Engine {
   }
 
   /** Loads the conversation, decides, and stores the inbound and outbound messages in one transaction. */
-  async handle(store: Store, conversationId: string, inbound: Inbound, clientId?: string): Promise<TurnResult> {
-    const conv = await store.getConversation(conversationId);
-    if (!conv) throw new Error(`unknown conversation ${conversationId}`);
+  async handle(store: Store, conversation: string | Conversation, inbound: Inbound, clientId?: string): Promise<TurnResult> {
+    // The caller may pass the conversation it has just loaded (it is changed in place): one query fewer.
+    const conv = typeof conversation === "string" ? await store.getConversation(conversation) : conversation;
+    if (!conv) throw new Error(`unknown conversation ${String(conversation)}`);
     if (clientId) {
       // The same message again (the first reply was lost): answer with what was stored, do nothing twice.
       const replay = await store.findTurn(conv.id, clientId);
@@ -115,6 +116,7 @@ export class Engine {
     }
     return {
       stored,
+      conversation: conv,
       conversationId: conv.id,
       lang: conv.lang,
       messages: decision.messages,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Lang } from "../language/languages.js";
+import type { Conversation } from "../store/store.js";
 
 /** What a channel hands the engine. Adapters translate platform events into these and nothing else. */
 export const MAX_TEXT = 4000;
@@ -53,6 +54,8 @@ export interface TurnResult {
   services: ServiceRef[];
   /** The messages as stored (the person's first), for live delivery to operators and other channels. */
   stored?: StoredMessageLike[];
+  /** The conversation as this turn stored it (absent when nothing of the bot's was stored). */
+  conversation?: Conversation;
   /** The same client message id was seen before: these are the replies stored then, not a new turn. */
   replayed?: boolean;
   /** The person confirmed erasure: the conversation no longer exists. */

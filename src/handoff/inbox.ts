@@ -20,13 +20,14 @@ export class Inbox {
   receive(conversationId: string, inbound: Inbound, clientId?: string): Promise<TurnResult> {
     return this.queue.run(conversationId, async () => {
       const before = await this.store.getConversation(conversationId);
-      const result = await this.engine.handle(this.store, conversationId, inbound, clientId);
+      // The engine changes the conversation in place: it works on a copy, `before` stays as it was.
+      const result = await this.engine.handle(this.store, before ? structuredClone(before) : conversationId, inbound, clientId);
       if (result.replayed) return result;
       if (result.deleted || !before) {
         if (before) this.bus.emit("state", { conversationId, state: "closed", urgent: false, lang: before.lang, operatorId: null });
         return result;
       }
-      const after = await this.store.getConversation(conversationId);
+      const after = result.conversation ?? (await this.store.getConversation(conversationId));
       if (inbound.kind === "text" && after) await this.recordStats(before.channel, after, result, inbound.text);
       for (const message of result.stored ?? [])
         this.bus.emit("message", { conversationId, channel: before.channel, externalRef: before.externalRef, message });
