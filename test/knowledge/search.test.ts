@@ -58,6 +58,11 @@ describe("hybrid retrieval", () => {
     expect(r.hits[0]!.service.name).toMatch(/Sammartini/);
   });
 
+  it("answers a question made only of common words (scored everywhere when no rarer word finds anything)", async () => {
+    const r = await index.search("servizio", "it", { limit: 3 });
+    expect(r.hits.some((h) => h.via.includes("lexical"))).toBe(true);
+  });
+
   it("says when nothing fits", async () => {
     const r = await index.search("qual è la capitale della Mongolia e quanto è alta la torre Eiffel", "it");
     expect(r.fits).toBe(false);

@@ -51,6 +51,12 @@ const VECTOR_WEIGHT = 0.3;
 /** Extra weight of rare words of the question, on top of BM25's own (see documentFrequency). */
 const IDF_BOOST = 1;
 const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
+/**
+ * A term in more than this share of the services (in a searched language) is "common": it only adds to the scores of
+ * documents a rarer word of the question found. Measured: the same dev-set ranking as scoring it everywhere, a third of
+ * the lexical time on this base, half on one 100 times larger.
+ */
+const COMMON_TERM_SHARE = 0.1;
 const LEX_OPTIONS = {
   fields: LEX_FIELDS,
   storeFields: ["service", "lang"],
@@ -190,6 +196,44 @@ export class HybridIndex {
     return n === undefined ? 1 : 1 + Math.max(0, Math.log(this.kb.services.length / n) - 1) * IDF_BOOST;
   }
 
+  /**
+   * BM25 scores (MiniSearch) of the documents in `langs` for weighted index terms. MiniSearch multiplies a score by the
+   * number of query terms a document matched; here expansions of one word of the question count once (`origin`).
+   * Terms found in a large share of the documents are scored only on documents that a rarer term has already found:
+   * they barely change the order of those, and scoring them everywhere is most of the cost on a large base.
+   */
+  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>): { service: string; score: number; words: Set<string> }[] {
+    const options = {
+      fields: LEX_FIELDS,
+      boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
+      combineWith: "OR" as const,
+      fuzzy: false,
+      prefix: false,
+      boostTerm: (t: string) => weights.get(t) ?? 0,
+    };
+    const inLangs = (stored?: Record<string, unknown>) => langs.includes(stored?.lang as Lang);
+    const limit = COMMON_TERM_SHARE * this.kb.services.length;
+    const all = [...weights.keys()];
+    const common = all.filter((t) => langs.some((l) => (this.df.get(`${l}|${t}`) ?? 0) > limit));
+    const rare = all.filter((t) => !common.includes(t));
+    const found = new Map<string, { service: string; raw: number; terms: Set<string> }>();
+    const add = (results: SearchResultLike[]) => {
+      for (const r of results) {
+        let e = found.get(r.id as string);
+        if (!e) found.set(r.id as string, (e = { service: r.service as string, raw: 0, terms: new Set() }));
+        e.raw += r.score / Math.max(1, r.queryTerms.length);
+        for (const t of r.queryTerms) e.terms.add(origin.get(t) ?? t);
+      }
+    };
+    const anywhere = { ...options, boostDocument: (_id: string, _t: string, stored?: Record<string, unknown>) => (inLangs(stored) ? 1 : 0) };
+    if (rare.length) add(this.lexical.search(rare.join(" "), anywhere));
+    if (common.length) {
+      const restricted = found.size > 0;
+      add(this.lexical.search(common.join(" "), restricted ? { ...options, boostDocument: (id: string) => (found.has(id) ? 1 : 0) } : anywhere));
+    }
+    return [...found.values()].map((e) => ({ service: e.service, score: e.raw * e.terms.size, words: e.terms }));
+  }
+
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
   static async open(kb: KnowledgeBase, embeddings: EmbeddingsInterface & { id?: string }, cacheDir?: string): Promise<HybridIndex> {
     const fp = knowledgeFingerprint(kb, embeddings.id ?? embeddings.constructor.name);
@@ -279,37 +323,18 @@ export class HybridIndex {
           if (!origin.has(e.term)) origin.set(e.term, t);
         }
       }
-      const options = {
-        fields: LEX_FIELDS,
-        boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
-        combineWith: "OR" as const,
-        fuzzy: false,
-        prefix: false,
-        // Documents of other languages are skipped before scoring.
-        boostDocument: (_id: string, _term: string, stored?: Record<string, unknown>) => (langs.includes(stored?.lang as Lang) ? 1 : 0),
-      };
-      // MiniSearch multiplies a score by the number of query terms matched; expansions of one word count once.
-      const words = (r: SearchResultLike) => new Set(r.queryTerms.map((t) => origin.get(t) ?? t));
-      const rescore = (r: SearchResultLike) => (r.score / Math.max(1, r.queryTerms.length)) * words(r).size;
-      const ranked = this.lexical
-        .search([...ranking.keys()].join(" "), { ...options, boostTerm: (t: string) => ranking.get(t) ?? 0 })
-        .map((r) => ({ service: r.service as string, score: rescore(r) }))
-        .sort((a, b) => b.score - a.score);
+      const ranked = this.lexicalScores(ranking, langs, origin).sort((a, b) => b.score - a.score);
       const seen = new Set<string>();
       for (const r of ranked) {
         if (seen.has(r.service)) continue;
         seen.add(r.service);
         bump(r.service, 1 / (RRF_K + seen.size), "lexical");
       }
-      let best: SearchResultLike | undefined;
-      let bestScore = 0;
-      if (opts.fit !== false) for (const r of this.lexical.search([...plain.keys()].join(" "), { ...options, boostTerm: (t: string) => plain.get(t) ?? 0 })) {
-        const score = rescore(r);
-        if (score > bestScore) [best, bestScore] = [r, score];
-      }
+      let best: (typeof ranked)[number] | undefined;
+      if (opts.fit !== false) for (const r of this.lexicalScores(plain, langs, origin)) if (!best || r.score > best.score) best = r;
       if (best) {
-        bestLexical = bestScore;
-        bestWords = new Set([...words(best)].filter((t) => !t.startsWith("~"))).size;
+        bestLexical = best.score;
+        bestWords = [...best.words].filter((t) => !t.startsWith("~")).length;
       }
     }
 
