@@ -9,7 +9,7 @@ import { LANGUAGES, type Lang } from "../../language/languages.js";
 import type { Service } from "../schema.js";
 import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
-import { foldText, shingles, shinglesOf, terms } from "./text.js";
+import { foldText, shingles, shinglesOf, terms, withoutStopwords } from "./text.js";
 import { TypoExpander } from "./typos.js";
 
 /**
@@ -295,7 +295,8 @@ export class HybridIndex {
 
     const q = withoutPlaces(query, this.places);
     const own = terms(q, lang);
-    const italian = lang === "it" ? [] : terms(q, "it");
+    // Read as Italian too (people borrow Italian names and words), without the stop words of the question's language.
+    const italian = lang === "it" ? [] : terms(withoutStopwords(q, lang), "it");
     const qTerms = [...new Set([...own, ...shinglesOf(own), ...italian, ...shinglesOf(italian)])];
     let bestLexical = 0;
     let bestWords = 0;

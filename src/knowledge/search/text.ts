@@ -52,6 +52,12 @@ function stopwordsFor(lang: Lang): Set<string> {
   return set;
 }
 
+/** The text folded, without the stop words of its language ("from", "and", "my" in English). */
+export function withoutStopwords(text: string, lang: Lang): string {
+  const stop = stopwordsFor(lang);
+  return foldText(text).split(" ").filter((w) => w && !stop.has(w)).join(" ");
+}
+
 /** Han text has no spaces: index it as overlapping character pairs (and single characters). */
 function hanTokens(word: string): string[] {
   const cps = Array.from(word);
