@@ -48,6 +48,8 @@ interface LexDoc {
 /** Reciprocal-rank fusion: a small k keeps the first ranks decisive; the vector list counts less (it is noisier). */
 const RRF_K = 10;
 const VECTOR_WEIGHT = 0.3;
+/** Nearest vectors looked at per question. */
+const VECTOR_K = 60;
 /** Extra weight of rare words of the question, on top of BM25's own (see documentFrequency). */
 const IDF_BOOST = 1;
 const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
@@ -167,7 +169,8 @@ export class HybridIndex {
   private constructor(
     private readonly kb: KnowledgeBase,
     private readonly lexical: MiniSearch<LexDoc>,
-    private readonly vectors: HNSWLib,
+    /** One vector index per language: a question is compared with its own language and Italian, no filter needed. */
+    private readonly vectors: Map<Lang, HNSWLib>,
     /** In how many services each term appears, per language ("lang|term"): persisted with the index. */
     private readonly df: Map<string, number>,
     private readonly names: NameIndex = new NameIndex(kb),
@@ -242,7 +245,9 @@ export class HybridIndex {
       try {
         const lexical = MiniSearch.loadJSON<LexDoc>(readFileSync(join(dir, "lexical.json"), "utf8"), LEX_OPTIONS);
         const df = new Map<string, number>(JSON.parse(readFileSync(join(dir, "df.json"), "utf8")) as [string, number][]);
-        const vectors = await HNSWLib.load(join(dir, "vectors"), embeddings);
+        const vectors = new Map<Lang, HNSWLib>();
+        for (const lang of LANGUAGES)
+          if (existsSync(join(dir, "vectors", lang))) vectors.set(lang, await HNSWLib.load(join(dir, "vectors", lang), embeddings));
         return new HybridIndex(kb, lexical, vectors, df);
       } catch {
         // A damaged cache is rebuilt below.
@@ -259,13 +264,15 @@ export class HybridIndex {
     // ranked worse (hit@3 0.84 against 0.88).
     const lexical = new MiniSearch<LexDoc>(LEX_OPTIONS);
     lexical.addAll(kb.services.flatMap((s) => lexDocs(s, places)));
-    const vdocs: Document[] = [];
-    for (const s of kb.services)
-      for (const lang of LANGUAGES) {
+    const vectors = new Map<Lang, HNSWLib>();
+    for (const lang of LANGUAGES) {
+      const docs: Document[] = [];
+      for (const s of kb.services) {
         const text = vectorText(s, lang);
-        if (text) vdocs.push(new Document({ pageContent: text, metadata: { service: s.id, lang } }));
+        if (text) docs.push(new Document({ pageContent: text, metadata: { service: s.id, lang } }));
       }
-    const vectors = await HNSWLib.fromDocuments(vdocs, embeddings);
+      if (docs.length) vectors.set(lang, await HNSWLib.fromDocuments(docs, embeddings));
+    }
     return new HybridIndex(kb, lexical, vectors, documentFrequency(kb, places));
   }
 
@@ -275,7 +282,7 @@ export class HybridIndex {
     mkdirSync(tmp, { recursive: true });
     writeFileSync(join(tmp, "lexical.json"), JSON.stringify(this.lexical));
     writeFileSync(join(tmp, "df.json"), JSON.stringify([...this.df]));
-    await this.vectors.save(join(tmp, "vectors"));
+    for (const [lang, v] of this.vectors) await v.save(join(tmp, "vectors", lang));
     writeFileSync(join(tmp, "complete"), new Date().toISOString());
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
@@ -341,8 +348,12 @@ export class HybridIndex {
 
     // Vectors are compared within the question's language (and Italian, the reference): across scripts the
     // character n-grams of the local embedder only add noise.
-    const vecLangs = new Set<string>([lang, "it"]);
-    const vec = await this.vectors.similaritySearchWithScore(query, 60, (d: Document) => vecLangs.has(d.metadata.lang as string));
+    const stores = [...new Set<Lang>([lang, "it"])].map((l) => this.vectors.get(l)).filter((v): v is HNSWLib => Boolean(v));
+    const embedded = stores[0] ? await stores[0].embeddings.embedQuery(query) : [];
+    const vec = (await Promise.all(stores.map((v) => v.similaritySearchVectorWithScore(embedded, Math.min(VECTOR_K, v.index.getCurrentCount())))))
+      .flat()
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, VECTOR_K);
     const seenV = new Set<string>();
     let bestDistance = 1;
     for (const [doc, distance] of vec) {
