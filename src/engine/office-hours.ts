@@ -11,9 +11,20 @@ export type OfficeHours = z.infer<typeof OfficeHoursSchema>;
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
+/** Building an Intl.DateTimeFormat costs about a tenth of a millisecond: one per time zone, reused. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
 function localParts(now: Date, timeZone: string): { day: string; date: string; minutes: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false })
+    formatFor(timeZone)
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
   );
