@@ -6,9 +6,8 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { serverLockPath } from "./store/server-lock.js";
 import { startRetention } from "./privacy/retention.js";
 import { LOCKS } from "./store/store.js";
-import { holdLock, relayThroughPostgres } from "./store/pg-notify.js";
-import { createTelegramChannel } from "../adapters/telegram/index.js";
-import { createSlackChannel } from "../adapters/slack/index.js";
+// Telegram (grammY), Slack (Bolt) and the PostgreSQL relay (pg) are imported below only when configured: the default
+// set-up (web chat on PGlite) neither loads nor keeps their code.
 
 /** Wires configuration, knowledge, engine, storage and HTTP; nothing else. */
 async function main() {
@@ -17,18 +16,23 @@ async function main() {
   const started = Date.now();
   const app = await createApp(config);
   // Several instances on one PostgreSQL: events (queue changes, operator replies) reach every instance.
-  const stopRelay = config.databaseUrl
-    ? await relayThroughPostgres(config.databaseUrl, app.bus, app.store, (e) => log.error({ err: String(e) }, "event relay failed"))
+  const pgNotify = config.databaseUrl ? await import("./store/pg-notify.js") : undefined;
+  const stopRelay = pgNotify && config.databaseUrl
+    ? await pgNotify.relayThroughPostgres(config.databaseUrl, app.bus, app.store, (e) => log.error({ err: String(e) }, "event relay failed"))
     : undefined;
-  const telegram = config.telegram ? createTelegramChannel(app, { ...config.telegram, log: log.child({ channel: "telegram" }) }) : undefined;
-  const slack = config.slack ? createSlackChannel(app, { ...config.slack, log: log.child({ channel: "slack" }) }) : undefined;
+  const telegram = config.telegram
+    ? (await import("../adapters/telegram/index.js")).createTelegramChannel(app, { ...config.telegram, log: log.child({ channel: "telegram" }) })
+    : undefined;
+  const slack = config.slack
+    ? (await import("../adapters/slack/index.js")).createSlackChannel(app, { ...config.slack, log: log.child({ channel: "slack" }) })
+    : undefined;
   const running = await startServer(app, log, config.port, config.host, [
     ...(telegram?.webhookHandler ? [{ path: "/telegram/webhook", handler: telegram.webhookHandler }] : []),
     ...(slack ? [{ path: "/", handler: slack.router }] : []),
   ]);
   // A Telegram outage at boot must not take the web chat down: logged, the rest runs.
   // Long polling from one instance only: with PostgreSQL the instance that holds the lock polls; webhooks work anywhere.
-  const pollLock = telegram && config.telegram?.mode === "polling" && config.databaseUrl ? await holdLock(config.databaseUrl, LOCKS.telegramPolling) : undefined;
+  const pollLock = telegram && config.telegram?.mode === "polling" && pgNotify && config.databaseUrl ? await pgNotify.holdLock(config.databaseUrl, LOCKS.telegramPolling) : undefined;
   if (pollLock && !pollLock.acquired) log.info("another instance polls Telegram; this one only sends");
   else telegram?.start().catch((e) => log.error({ err: String(e) }, "telegram channel failed to start"));
   if (!config.databaseUrl) {

@@ -1,3 +1,4 @@
+import { cpSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, type Config } from "../src/config.js";
@@ -14,4 +15,20 @@ let engine: ReturnType<typeof createEngine> | undefined;
 export function realEngine() {
   engine ??= createEngine(testConfig());
   return engine;
+}
+
+/**
+ * Copies the tests' index cache into a server's DATA_DIR: complete index folders only. Another test file may be
+ * writing or replacing the cache at the same moment; then the server simply builds its own index.
+ */
+export function copyIndexCache(dataDir: string): void {
+  const cache = join(tmpdir(), "orienta-test-data", "index");
+  if (!existsSync(cache)) return;
+  for (const dir of readdirSync(cache)) {
+    try {
+      if (existsSync(join(cache, dir, "complete"))) cpSync(join(cache, dir), join(dataDir, "index", dir), { recursive: true });
+    } catch {
+      // Replaced while we copied: not needed.
+    }
+  }
 }

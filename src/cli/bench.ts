@@ -2,20 +2,23 @@
  * `npm run bench`: engine latency (real knowledge base and a synthetic one 100 times larger), index build and
  * start-up times, web chat throughput under load against a bare express endpoint, memory. Prints figures and a
  * final table against the targets. Everything runs on this machine: servers listen on 127.0.0.1 only, and every
- * loop is bounded in count and in time (the whole run takes about three minutes on two cores).
+ * loop is bounded in count and in time (the whole run takes about four minutes on two cores).
+ *
+ * The engine figures are measured in this process; the start-up and the web chat under load in separate processes
+ * running the compiled server as `npm start` does (`node dist/src/…`, built first with `npm run build`), so their
+ * time and memory are the server's alone.
  *
  * Options (environment): BENCH_HTTP_SECONDS (default 10), BENCH_CONNECTIONS (default 50),
  * TEST_DATABASE_URL or DATABASE_URL (adds the PostgreSQL run).
  */
-import { fork, spawn } from "node:child_process";
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir, cpus, totalmem, loadavg } from "node:os";
 import { join, resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import express from "express";
-import { loadConfig, type Config } from "../config.js";
-import { projectRoot } from "./paths.js";
+import { loadConfig } from "../config.js";
+import { projectRoot, startArgs } from "./paths.js";
 import { loadKnowledge, type KnowledgeBase } from "../knowledge/load.js";
 import { HybridIndex } from "../knowledge/search/index.js";
 import { createEmbeddings } from "../knowledge/search/embeddings-factory.js";
@@ -23,10 +26,6 @@ import type { Service } from "../knowledge/schema.js";
 import type { Lang } from "../language/languages.js";
 import { Engine } from "../engine/engine.js";
 import { memoryConversation } from "../engine/memory-conversation.js";
-import { openStore, type Store } from "../store/store.js";
-import { assemble } from "../app.js";
-import { startServer } from "../http/server.js";
-import { createLogger } from "../log.js";
 import type { LoadJob, LoadResult } from "../bench/load-worker.js";
 
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -40,9 +39,6 @@ const out = (line = "") => process.stdout.write(`${line}\n`);
 const round = (x: number, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : NaN);
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 0);
 const since = (t: number) => performance.now() - t;
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 function percentile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
@@ -164,23 +160,39 @@ function syntheticKnowledge(kb: KnowledgeBase, langs: Lang[]): KnowledgeBase {
 // ---------------------------------------------------------------------------------------------------------------
 // Start-up
 
+/** The compiled code, fresh: `npm run build` (incremental, so quick when nothing changed). */
+function build(): void {
+  const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: projectRoot(), stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`npm run build failed (${r.status ?? r.signal})`);
+}
+
+/** The environment of a server child: this one's, without the channels (the bench runs the web chat alone). */
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|TELEGRAM_|SLACK_|LLM_)/.test(k)));
+  return { ...env, NODE_ENV: "production", ...extra };
+}
+
 interface Probe {
+  /** The index was opened from the cache (no index folder was written during the start). */
   cached: boolean;
   importMs: number;
   knowledgeMs: number;
   indexMs: number;
+  /** From the store's start to its end, alongside knowledge and index. */
   storeMs: number;
   listenMs: number;
   readyMs: number;
   rss: number;
+  heapUsed: number;
+  external: number;
   healthStatus: number;
 }
 
 function startupProbe(dataDir: string): Promise<Probe> {
   return new Promise((resolvePromise, reject) => {
-    const { DATABASE_URL: _db, ...env } = process.env;
-    const child = spawn(process.execPath, [...process.execArgv, join(projectRoot(), "src/bench/startup-probe.ts")], {
-      env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    // The flags of `npm start`, the probe instead of main.js.
+    const child = spawn(process.execPath, [...startArgs().slice(0, -1), join(projectRoot(), "dist/src/bench/startup-probe.js")], {
+      env: serverEnv({ DATA_DIR: dataDir, LOG_LEVEL: "silent" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -217,13 +229,23 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-/** Peak RSS of this process (the server's) while `work` runs, sampled every 100 ms. */
-async function withRssPeak<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+/** Resident memory of a process (Linux: VmRSS in /proc/<pid>/status), in bytes; NaN elsewhere or once it exited. */
+function rssOf(pid: number): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Peak RSS of process `pid` while `work` runs, sampled every 100 ms. */
+async function withRssPeak<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = rssOf(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
   try {
     const value = await work();
-    return { value, peak: Math.max(peak, process.memoryUsage.rss()) };
+    return { value, peak: Math.max(peak, rssOf(pid)) };
   } finally {
     clearInterval(timer);
   }
@@ -256,40 +278,85 @@ async function bareExpress(): Promise<{ url: string; close: () => Promise<void> 
 
 interface ChatRun {
   result: LoadResult;
+  /** The server's RSS once started, after one message in each session, idle for a second. */
   rssRest: number;
   rssPeak: number;
 }
 
-/** The real server (engine, store, metrics) on 127.0.0.1, SESSIONS web chat sessions, one load run. */
-async function benchWebchat(config: Config, engine: Engine, kb: KnowledgeBase, store: Store, texts: string[]): Promise<ChatRun> {
-  const app = assemble(config, kb, engine, store);
-  const running = await startServer(app, createLogger("silent"), 0, "127.0.0.1");
+async function freePort(): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as import("node:net").AddressInfo).port;
+      s.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** The compiled server in its own process, as `npm start` runs it, on 127.0.0.1; resolves once /healthz answers. */
+async function startServerProcess(dataDir: string, databaseUrl?: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<number | null> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, startArgs(), {
+    cwd: projectRoot(),
+    env: serverEnv({
+      DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn",
+      // The bench measures throughput: the per-IP and per-conversation limits would answer 429 within a second.
+      RATE_LIMIT_IP_PER_MINUTE: "100000000", RATE_LIMIT_CONVERSATION_PER_MINUTE: "100000000",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    }),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<number | null>((resolvePromise) => child.once("exit", (code) => resolvePromise(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before answering`);
+    if (performance.now() > deadline) {
+      await stop();
+      throw new Error("the server did not answer /healthz within 120 s");
+    }
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { url, child, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The compiled server in a child process, SESSIONS web chat sessions, one load run; its RSS at rest and under load. */
+async function benchWebchat(dataDir: string, texts: string[], databaseUrl?: string): Promise<ChatRun> {
+  const server = await startServerProcess(dataDir, databaseUrl);
   const sessions: { sessionId: string; token: string }[] = [];
   try {
     for (let i = 0; i < SESSIONS; i++) {
-      const r = await fetch(`${running.url}/api/webchat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lang: "it" }) });
+      const r = await fetch(`${server.url}/api/webchat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lang: "it" }) });
       if (r.status !== 201) throw new Error(`creating a session: HTTP ${r.status}`);
       sessions.push((await r.json()) as { sessionId: string; token: string });
     }
     // One message each: the greeting is behind us, as in a conversation under way.
     for (const [i, s] of sessions.entries()) {
-      const r = await fetch(`${running.url}/api/webchat/sessions/${s.sessionId}/messages`, {
+      const r = await fetch(`${server.url}/api/webchat/sessions/${s.sessionId}/messages`, {
         method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: JSON.stringify({ text: texts[i % texts.length] }),
       });
       if (r.status !== 200) throw new Error(`warm-up message: HTTP ${r.status}`);
     }
-    gc();
-    await new Promise((r) => setTimeout(r, 500));
-    const rssRest = process.memoryUsage.rss();
-    const { value: result, peak } = await withRssPeak(() => load({
-      url: running.url, path: "/api/webchat/sessions/:id/messages", sessions, texts, connections: CONNECTIONS, durationSeconds: HTTP_SECONDS,
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssRest = rssOf(server.child.pid!);
+    const { value: result, peak } = await withRssPeak(server.child.pid!, () => load({
+      url: server.url, path: "/api/webchat/sessions/:id/messages", sessions, texts, connections: CONNECTIONS, durationSeconds: HTTP_SECONDS,
     }));
     return { result, rssRest, rssPeak: peak };
   } finally {
-    running.server.closeAllConnections();
-    await running.close();
-    // The bench's conversations are not kept (they matter on a real PostgreSQL).
-    for (const s of sessions) await store.deleteConversation(s.sessionId).catch(() => undefined);
+    // The bench's conversations are not kept (they matter on a real PostgreSQL): erased through the API.
+    for (const s of sessions) {
+      await fetch(`${server.url}/api/webchat/sessions/${s.sessionId}`, { method: "DELETE", headers: { authorization: `Bearer ${s.token}` } }).catch(() => undefined);
+    }
+    const code = await server.stop();
+    if (code !== 0) out(`  note: the server exited with ${code} on SIGTERM`);
   }
 }
 
@@ -297,16 +364,11 @@ async function benchWebchat(config: Config, engine: Engine, kb: KnowledgeBase, s
 
 async function main() {
   const started = performance.now();
+  // The start-up and HTTP figures are the compiled server's: build it from the current sources first.
+  build();
   const dataDir = mkdtempSync(join(tmpdir(), "orienta-bench-"));
   const { DATABASE_URL: _db, ...env } = process.env;
-  const config = loadConfig({
-    ...env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    // The bench measures throughput: the per-IP and per-conversation limits would answer 429 within a second.
-    RATE_LIMIT_IP_PER_MINUTE: "100000000",
-    RATE_LIMIT_CONVERSATION_PER_MINUTE: "100000000",
-  }, projectRoot());
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, projectRoot());
   const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
   const { texts, source } = questionSet();
   const results: Record<string, number> = {};
@@ -340,13 +402,15 @@ async function main() {
     out();
 
     // Start-up with a cached index --------------------------------------------------------------------------
-    out("Start-up with a cached index (fresh process: code, knowledge, index from cache, PGlite, listening)");
+    out("Start-up with a cached index (fresh process running the compiled code: code, knowledge, index from cache, PGlite alongside, listening)");
     const probes: Probe[] = [];
     for (let i = 0; i < 2; i++) {
       const p = await startupProbe(dataDir);
       probes.push(p);
       out(`  run ${i + 1}${i === 0 ? " (new database: migrations)" : " (existing database)"}: ready ${p.readyMs} ms after the process started` +
-        ` (code ${round(p.importMs, 0)} ms, knowledge ${round(p.knowledgeMs, 0)} ms, index open ${round(p.indexMs, 0)} ms${p.cached ? "" : " — NOT from cache"}, store ${round(p.storeMs, 0)} ms, listen ${round(p.listenMs, 0)} ms); RSS ${mb(p.rss)} MB`);
+        ` (code ${round(p.importMs, 0)} ms, knowledge ${round(p.knowledgeMs, 0)} ms, index open ${round(p.indexMs, 0)} ms${p.cached ? "" : " — NOT from cache"},` +
+        ` store ${round(p.storeMs, 0)} ms from its start alongside them, listen ${round(p.listenMs, 0)} ms);` +
+        ` RSS ${mb(p.rss)} MB (JS heap ${mb(p.heapUsed)} MB, external ${mb(p.external)} MB, PGlite's WebAssembly memory included)`);
     }
     results.startup = probes[probes.length - 1]!.readyMs / 1000;
     out();
@@ -363,13 +427,7 @@ async function main() {
     printLoad("bare express (parse and echo JSON)", bareRun);
     results.bareRps = bareRun.rps;
 
-    const pglite = await openStore({ dataDir: join(dataDir, "http-db") });
-    let lite: ChatRun;
-    try {
-      lite = await benchWebchat(config, engine, kb, pglite, texts);
-    } finally {
-      await pglite.close();
-    }
+    const lite = await benchWebchat(dataDir, texts);
     printLoad("web chat, PGlite (embedded)", lite.result);
     out(`    = ${round((100 * lite.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(lite.rssRest)} MB at rest, ${mb(lite.rssPeak)} MB peak under load`);
     results.liteRatio = lite.result.rps / bareRun.rps;
@@ -378,13 +436,7 @@ async function main() {
 
     if (pgUrl) {
       if (!process.env.TEST_DATABASE_URL) out("  note: using DATABASE_URL; the bench's conversations are deleted afterwards, its anonymous turn statistics stay");
-      const pg = await openStore({ databaseUrl: pgUrl });
-      let run: ChatRun;
-      try {
-        run = await benchWebchat({ ...config, databaseUrl: pgUrl }, engine, kb, pg, texts);
-      } finally {
-        await pg.close();
-      }
+      const run = await benchWebchat(dataDir, texts, pgUrl);
       printLoad("web chat, PostgreSQL", run.result);
       out(`    = ${round((100 * run.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(run.rssRest)} MB at rest, ${mb(run.rssPeak)} MB peak under load`);
       results.pgRatio = run.result.rps / bareRun.rps;
@@ -393,7 +445,7 @@ async function main() {
     } else {
       out("  web chat, PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to run it)");
     }
-    out("  (RSS is this process's: the in-process server plus what the index build left in the heap; see start-up for a fresh server)");
+    out("  (the server is the compiled one in its own process, started as `npm start` does; RSS is that process's, read from /proc every 100 ms)");
     out();
 
     // Engine on a knowledge base 100 times larger ------------------------------------------------------------

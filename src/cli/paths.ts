@@ -1,9 +1,20 @@
-import { fileURLToPath } from "node:url";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { projectRoot } from "../root.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-export const projectRoot = (): string => root;
-export const knowledgeDir = (): string => process.env.KNOWLEDGE_DIR ?? resolve(root, "knowledge");
+export { projectRoot };
+export const knowledgeDir = (): string => process.env.KNOWLEDGE_DIR ?? resolve(projectRoot(), "knowledge");
 /** The canonical service names the knowledge base must contain (a copy of ../shared/eval/canonical-services.json). */
-export const canonicalNamesPath = (): string => resolve(root, "test/fixtures/canonical-services.json");
+export const canonicalNamesPath = (): string => resolve(projectRoot(), "test/fixtures/canonical-services.json");
+
+/**
+ * How production starts the server: package.json's `start` script, `exec node [flags] dist/src/main.js` (`exec`: the
+ * shell npm runs it in becomes node, so a SIGTERM sent to npm reaches the server), as arguments for `node`. The
+ * bench and the build test start it the same way, flags included.
+ */
+export function startArgs(): string[] {
+  const start = (JSON.parse(readFileSync(resolve(projectRoot(), "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
+  const m = /^(?:exec\s+)?node((?:\s+-\S+)*)\s+(dist\/src\/main\.js)$/.exec(start.trim());
+  if (!m) throw new Error(`the start script is not "exec node [flags] dist/src/main.js": ${start}`);
+  return [...m[1]!.trim().split(/\s+/).filter(Boolean), resolve(projectRoot(), m[2]!)];
+}

@@ -1,5 +1,4 @@
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import express from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
@@ -13,8 +12,9 @@ import { attachLive } from "./live.js";
 import { privacyPage } from "./privacy-page.js";
 import { httpMetrics, instrument, metricsHandler } from "./metrics.js";
 import { insightsRouter } from "../insights/router.js";
+import { fromRoot } from "../root.js";
 
-const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
+const pagesDir = fromRoot("adapters/webchat/public");
 
 /** CORS for the web chat API, for the sites allowed to embed the widget (and nobody else). */
 function allowWidgetOrigins(origins: string[]): express.RequestHandler {

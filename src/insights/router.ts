@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import express, { Router, type Request, type Response, type NextFunction } from "express";
 import { rateLimit } from "express-rate-limit";
@@ -9,8 +8,9 @@ import type { KnowledgeBase } from "../knowledge/load.js";
 import type { operatorAuth } from "../http/operator-auth.js";
 import { HttpError } from "../http/errors.js";
 import { buildReport, reportToCsv, type Period } from "./report.js";
+import { fromRoot } from "../root.js";
 
-const pagesDir = join(dirname(fileURLToPath(import.meta.url)), "../../adapters/webchat/public");
+const pagesDir = fromRoot("adapters/webchat/public");
 const chartDist = dirname(createRequire(import.meta.url).resolve("chart.js"));
 
 /** Longest period one report may cover. */

@@ -1,4 +1,4 @@
-import { eld } from "eld/small";
+import { eldFactory } from "./eld.js";
 import type { Lang } from "./languages.js";
 
 /**
@@ -13,9 +13,10 @@ export interface Detection {
   confident: boolean;
 }
 
-const latin = eld.newInstance();
+const newDetector = await eldFactory();
+const latin = newDetector();
 latin.setLanguageSubset(["it", "en", "fr", "es", "ro", "sq", "tl"]);
-const arabicScript = eld.newInstance();
+const arabicScript = newDetector();
 arabicScript.setLanguageSubset(["ar", "fa", "ur"]);
 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;

@@ -1,10 +1,11 @@
 import { readFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import i18next, { type TFunction, type i18n as I18n } from "i18next";
 import { LANGUAGES, type Lang } from "./languages.js";
+import { fromRoot } from "../root.js";
 
-const localesDir = join(dirname(fileURLToPath(import.meta.url)), "locales");
+/** Read from the sources (src/), also when the code runs from dist/. */
+const localesDir = fromRoot("src/language/locales");
 
 export type Messages = Record<string, string>;
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fromRoot } from "../root.js";
 
 /**
  * Prompt templates live in prompts/<name>.v<N>.md, one file per use and per version, so a change of wording is a
@@ -27,7 +27,7 @@ export interface FilledPrompt {
   user: string;
 }
 
-const DEFAULT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../prompts");
+const DEFAULT_DIR = fromRoot("prompts");
 const cache = new Map<string, PromptTemplate>();
 
 /** The project's prompts/ folder (tests may pass another folder to loadPrompt). */

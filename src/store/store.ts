@@ -1,12 +1,10 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Lang } from "../language/languages.js";
 import type { Profile } from "../engine/profile.js";
 import type { SqlClient } from "./sql.js";
-import { openPglite } from "./pglite.js";
-import { openPostgres } from "./postgres.js";
+import { fromRoot } from "../root.js";
 
 export type ConversationState = "bot" | "waiting_for_operator" | "with_operator" | "closed";
 export type Sender = "user" | "bot" | "operator" | "system";
@@ -227,18 +225,23 @@ function toMessage(r: MessageRow): StoredMessage {
 
 /** Appends messages to a conversation inside the caller's transaction, in order. */
 async function insertMessages(tx: Pick<SqlClient, "query">, conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]> {
-  const stored: StoredMessage[] = [];
-  for (const m of messages) {
-    const { rows } = await tx.query<MessageRow>(
-      `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [conversationId, m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null],
-    );
-    stored.push(toMessage(rows[0]!));
-  }
-  return stored;
+  if (!messages.length) return [];
+  // One statement for the whole turn; ids come from the sequence in the order of the rows.
+  const values: unknown[] = [conversationId];
+  const rows = messages.map((m) => {
+    values.push(m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null);
+    const n = values.length;
+    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
+  const { rows: inserted } = await tx.query<MessageRow>(
+    `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ${rows.join(", ")} RETURNING *`,
+    values,
+  );
+  return inserted.map(toMessage).sort((a, b) => a.id - b.id);
 }
 
-const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+/** Read from the sources (src/), also when the code runs from dist/. */
+const migrationsDir = fromRoot("src/store/migrations");
 
 /** Lock keys of the jobs that only one instance runs at a time. */
 export const LOCKS = { migrations: 4242001, retention: 4242002, requeue: 4242003, telegramPolling: 4242004 } as const;
@@ -329,13 +332,14 @@ export class SqlStore implements Store {
 
   async saveTurn(c: Conversation, messages: NewMessage[], expectedState?: ConversationState): Promise<{ messages: StoredMessage[]; conflict: boolean }> {
     return this.db.transaction(async (tx) => {
-      const current = await tx.query<{ state: ConversationState }>("SELECT state FROM conversations WHERE id = $1 FOR UPDATE", [c.id]);
-      const conflict = expectedState !== undefined && current.rows[0]?.state !== expectedState;
-      if (conflict) messages = messages.filter((m) => m.sender === "user");
-      else await tx.query(
-        `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now() WHERE id = $1`,
-        [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt],
+      // Conditional update: if an operator changed the state meanwhile, no row is updated and the bot's part is dropped.
+      const updated = await tx.query(
+        `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now()
+         WHERE id = $1 AND ($8::text IS NULL OR state = $8) RETURNING id`,
+        [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt, expectedState ?? null],
       );
+      const conflict = expectedState !== undefined && updated.rows.length === 0;
+      if (conflict) messages = messages.filter((m) => m.sender === "user");
       return { messages: await insertMessages(tx, c.id, messages), conflict };
     });
   }
@@ -523,6 +527,9 @@ export class SqlStore implements Store {
 
 /** PostgreSQL when a URL is given, else embedded PGlite under `dataDir` (in memory when undefined). */
 export async function openStore(opts: { databaseUrl?: string; dataDir?: string }): Promise<Store> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  // Only the driver in use is loaded (pg or PGlite's WebAssembly build), not both.
+  const db = opts.databaseUrl
+    ? await (await import("./postgres.js")).openPostgres(opts.databaseUrl)
+    : await (await import("./pglite.js")).openPglite(opts.dataDir);
   return SqlStore.open(db);
 }

@@ -1,10 +1,10 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { realEngine } from "../helpers.js";
+import { copyIndexCache, realEngine } from "../helpers.js";
 
 /**
  * Kill -9 in the middle of a conversation, restart, carry on: every message the person sent is in the transcript
@@ -46,8 +46,7 @@ afterAll(() => {
 describe("crash and restart", () => {
   it("loses and duplicates nothing when the server is killed mid-conversation", async () => {
     await realEngine(); // builds the shared index cache once
-    const cache = join(tmpdir(), "orienta-test-data", "index");
-    if (existsSync(cache)) cpSync(cache, join(dataDir, "index"), { recursive: true });
+    copyIndexCache(dataDir);
     const port = await freePort();
     await start(port);
     const base = `http://127.0.0.1:${port}/api/webchat/sessions`;

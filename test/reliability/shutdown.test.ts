@@ -1,10 +1,10 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { realEngine } from "../helpers.js";
+import { copyIndexCache, realEngine } from "../helpers.js";
 
 /** SIGTERM: the server stops accepting, finishes what it is doing, closes the database and exits 0. */
 let child: ChildProcess | undefined;
@@ -23,8 +23,7 @@ describe("graceful shutdown", () => {
   it("finishes an in-flight message, then exits cleanly on SIGTERM", async () => {
     await realEngine();
     const dataDir = mkdtempSync(join(tmpdir(), "orienta-shutdown-"));
-    const cache = join(tmpdir(), "orienta-test-data", "index");
-    if (existsSync(cache)) cpSync(cache, join(dataDir, "index"), { recursive: true });
+    copyIndexCache(dataDir);
     const port = await freePort();
     let output = "";
     child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

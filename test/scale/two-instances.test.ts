@@ -1,13 +1,13 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { openStore } from "../../src/store/store.js";
 import { hashPassword } from "../../src/handoff/passwords.js";
-import { realEngine } from "../helpers.js";
+import { copyIndexCache, realEngine } from "../helpers.js";
 
 /**
  * Two server instances on one PostgreSQL (runs when TEST_DATABASE_URL is set, as in .ci/run): a person chats on A,
@@ -28,8 +28,7 @@ async function freePort(): Promise<number> {
 async function instance(): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "orienta-instance-"));
-  const cache = join(tmpdir(), "orienta-test-data", "index");
-  if (existsSync(cache)) cpSync(cache, join(dataDir, "index"), { recursive: true });
+  copyIndexCache(dataDir);
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],

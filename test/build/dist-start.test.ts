@@ -1,0 +1,98 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot, startArgs } from "../../src/cli/paths.js";
+import { eldJsonPath } from "../../src/language/eld.js";
+import { copyIndexCache } from "../helpers.js";
+
+/**
+ * The compiled server, as `npm start` and the Dockerfile run it: `npm run build`, then `node [flags] dist/src/main.js`.
+ * The other tests run the sources through tsx; this one checks that dist/ starts, finds its pages, prompts,
+ * migrations and locales from the project root, answers, and stops cleanly.
+ */
+const root = projectRoot();
+let child: ChildProcess | undefined;
+let dataDir: string | undefined;
+
+beforeAll(() => {
+  const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}, 180_000);
+
+afterAll(() => {
+  child?.kill("SIGKILL");
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe("compiled server (dist)", () => {
+  it("the Dockerfile runs the server as npm start does", () => {
+    const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(readFileSync(join(root, "Dockerfile"), "utf8"))?.[1];
+    expect(cmd).toBeDefined();
+    const args = startArgs();
+    expect(JSON.parse(cmd!)).toEqual(["node", ...args.slice(0, -1), "dist/src/main.js"]);
+  });
+
+  it("the build's JSON copy of eld's table is eld's table", async () => {
+    const copy: unknown = JSON.parse(readFileSync(eldJsonPath(), "utf8"));
+    const original = (await import(new URL("../ngrams/small.js", import.meta.resolve("eld/small")).href)) as { ngramsData: unknown };
+    expect(copy).toEqual(original.ngramsData);
+  });
+
+  it("starts, serves the pages and the web chat, and exits 0 on SIGTERM", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "orienta-dist-"));
+    // The tests' index cache, when another test built it (the compiled code may still rebuild it: a few seconds).
+    copyIndexCache(dataDir);
+    const port = await freePort();
+    let output = "";
+    // From another folder: nothing may depend on the working directory but DATA_DIR and KNOWLEDGE_DIR.
+    child = spawn(process.execPath, startArgs(), {
+      cwd: tmpdir(),
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, KNOWLEDGE_DIR: join(root, "knowledge"), LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    child.stdout!.on("data", (d) => (output += String(d)));
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    for (let i = 0; i < 480 && !output.includes("listening") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(output).toContain("orienta is listening");
+    const base = `http://127.0.0.1:${port}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
+    const widget = await fetch(`${base}/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get("content-type")).toMatch(/javascript/);
+    expect((await widget.text()).length).toBeGreaterThan(100);
+    const operator = await fetch(`${base}/operator`);
+    expect(operator.status).toBe(200);
+    expect(await operator.text()).toMatch(/<html/i);
+
+    const created = await fetch(`${base}/api/webchat/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lang: "it" }) });
+    expect(created.status).toBe(201);
+    const s = (await created.json()) as { sessionId: string; token: string };
+    const r = await fetch(`${base}/api/webchat/sessions/${s.sessionId}/messages`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: JSON.stringify({ text: "non ho dove dormire stanotte" }),
+    });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { messages: { from: string; text: string }[] };
+    const bot = body.messages.filter((m) => m.from === "bot");
+    expect(bot.length).toBeGreaterThan(0);
+    expect(bot.some((m) => m.text.length > 20)).toBe(true);
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toContain("stopped");
+  }, 180_000);
+});
