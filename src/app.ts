@@ -40,7 +40,7 @@ const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 /** Knowledge, index and engine: what the server, the CLI and the tests share. */
 export async function createEngine(config: Config, phases: StartupPhases = {}): Promise<{ kb: KnowledgeBase; engine: Engine }> {
   let t = performance.now();
-  const kb = loadKnowledge(config.knowledgeDir);
+  const kb = loadKnowledge(config.knowledgeDir, { cacheDir: join(config.dataDir, "knowledge") });
   phases.knowledgeMs = since(t);
   t = performance.now();
   const embeddings = await createEmbeddings(config.embeddings);

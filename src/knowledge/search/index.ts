@@ -11,6 +11,7 @@ import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
 import { foldText, shingles, shinglesOf, terms, withoutStopwords } from "./text.js";
 import { TypoExpander } from "./typos.js";
+import { fromRoot } from "../../root.js";
 
 /**
  * Hybrid retrieval: a BM25 lexical index (MiniSearch) and a vector index (LangChain HNSWLib over
@@ -59,6 +60,8 @@ const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
  * the lexical time on this base, half on one 100 times larger.
  */
 const COMMON_TERM_SHARE = 0.1;
+/** Documents the fit check scores: the best-ranked ones. */
+const FIT_CANDIDATES = 20;
 const LEX_OPTIONS = {
   fields: LEX_FIELDS,
   storeFields: ["service", "lang"],
@@ -132,14 +135,11 @@ function vectorText(s: Service, lang: Lang): string | undefined {
   return [s.name, t.keywords.join(", "), t.summary].join(". ");
 }
 
-/** The code that turns text into index entries: a change to it must rebuild the index as surely as new content. */
-const INDEXING_CODE = ["index.ts", "text.ts", "embedder.ts"].map((f) => {
-  try {
-    return readFileSync(new URL(`./${f}`, import.meta.url), "utf8");
-  } catch {
-    return f;
-  }
-}).join("\n");
+/**
+ * The code that turns text into index entries: a change to it must rebuild the index as surely as new content. Read
+ * from the sources (src/), so that the compiled server and the CLIs under tsx compute the same fingerprint.
+ */
+const INDEXING_CODE = ["index.ts", "text.ts", "embedder.ts"].map((f) => readFileSync(fromRoot("src/knowledge/search", f), "utf8")).join("\n");
 
 /** A fingerprint of everything the index depends on: rebuild only when it changes. */
 export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
@@ -154,6 +154,15 @@ export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): str
 /** The languages a question is searched in: its own, Italian (the reference) and English (widely borrowed). */
 function searchLanguages(lang: Lang): Lang[] {
   return [...new Set<Lang>([lang, "it", "en"])];
+}
+
+interface LexicalScore {
+  /** The document: a service in one language. */
+  id: string;
+  service: string;
+  score: number;
+  /** The words of the question it matched. */
+  words: Set<string>;
 }
 
 export interface SearchOptions {
@@ -205,7 +214,7 @@ export class HybridIndex {
    * Terms found in a large share of the documents are scored only on documents that a rarer term has already found:
    * they barely change the order of those, and scoring them everywhere is most of the cost on a large base.
    */
-  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>): { service: string; score: number; words: Set<string> }[] {
+  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>, only?: Set<string>): LexicalScore[] {
     const options = {
       fields: LEX_FIELDS,
       boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
@@ -228,13 +237,15 @@ export class HybridIndex {
         for (const t of r.queryTerms) e.terms.add(origin.get(t) ?? t);
       }
     };
-    const anywhere = { ...options, boostDocument: (_id: string, _t: string, stored?: Record<string, unknown>) => (inLangs(stored) ? 1 : 0) };
+    const anywhere = only
+      ? { ...options, boostDocument: (id: string) => (only.has(id) ? 1 : 0) }
+      : { ...options, boostDocument: (_id: string, _t: string, stored?: Record<string, unknown>) => (inLangs(stored) ? 1 : 0) };
     if (rare.length) add(this.lexical.search(rare.join(" "), anywhere));
     if (common.length) {
       const restricted = found.size > 0;
       add(this.lexical.search(common.join(" "), restricted ? { ...options, boostDocument: (id: string) => (found.has(id) ? 1 : 0) } : anywhere));
     }
-    return [...found.values()].map((e) => ({ service: e.service, score: e.raw * e.terms.size, words: e.terms }));
+    return [...found.entries()].map(([id, e]) => ({ id, service: e.service, score: e.raw * e.terms.size, words: e.terms }));
   }
 
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
@@ -339,7 +350,12 @@ export class HybridIndex {
         bump(r.service, 1 / (RRF_K + seen.size), "lexical");
       }
       let best: (typeof ranked)[number] | undefined;
-      if (opts.fit !== false) for (const r of this.lexicalScores(plain, langs, origin)) if (!best || r.score > best.score) best = r;
+      // The fit check looks at the best-ranked documents only: the best match is among them, and scoring only
+      // those allocates a fraction of a full pass (garbage collection pauses are most of the slowest turns).
+      if (opts.fit !== false) {
+        const top = new Set(ranked.slice(0, FIT_CANDIDATES).map((r) => r.id));
+        for (const r of this.lexicalScores(plain, langs, origin, top)) if (!best || r.score > best.score) best = r;
+      }
       if (best) {
         bestLexical = best.score;
         bestWords = [...best.words].filter((t) => !t.startsWith("~")).length;
