@@ -193,13 +193,7 @@ export class HybridIndex {
       const lang = key.slice(0, bar);
       (words.get(lang) ?? words.set(lang, []).get(lang)!).push(term);
     }
-    this.typos = new TypoExpander((group) => group.split("+").flatMap((l) => words.get(l) ?? []));
-  }
-
-  /** Builds the typo trees of every language now, so that no first question pays for it. */
-  warm(): this {
-    this.typos.warm(LANGUAGES.map((l) => searchLanguages(l).join("+")));
-    return this;
+    this.typos = new TypoExpander((lang) => words.get(lang) ?? []);
   }
 
   /** Extra weight of a rare word of the question, on top of BM25's own. */
@@ -322,7 +316,6 @@ export class HybridIndex {
       // The question's language, plus Italian and English (names and words people borrow from them); other
       // languages' stems only collide by chance (Italian "marito" and Spanish "marido" share "~mar").
       const langs = searchLanguages(lang);
-      const group = langs.join("+");
       const known = (t: string) => langs.some((l) => this.df.has(`${l}|${t}`));
       // Ranking: every word may be a typo or an inflection, and rare words of the question weigh more. Whether
       // anything fits at all is judged on plain BM25 scores, whose scale the thresholds were measured on, with
@@ -334,7 +327,7 @@ export class HybridIndex {
       for (const t of qTerms) {
         const word = !t.startsWith("~") && !t.includes("_");
         const boost = this.idfBoost(t, lang);
-        const expansions = this.typos.expand(t, group, { prefix: word && t.length > 4, fuzzy: word && t.length > 5 ? 0.2 : false });
+        const expansions = this.typos.expand(t, langs, { prefix: word && t.length > 4, fuzzy: word && t.length > 5 ? 0.2 : false });
         const isKnown = known(t);
         for (const e of expansions) {
           ranking.set(e.term, (ranking.get(e.term) ?? 0) + e.weight * boost);

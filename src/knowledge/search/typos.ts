@@ -6,8 +6,8 @@ import SearchableMap from "minisearch/SearchableMap";
  * MiniSearch's own fuzzy and prefix matching walks the whole term tree of the index, which holds the words, stems and
  * phrase pairs of all 18 languages: measured here, one word at edit distance 2 cost ~2 ms against that tree and ~0.2 ms
  * against the words of three languages. A question is only ever compared with documents in its own language, Italian
- * and English, so the expansion is done here, against one tree per searched language group, and the expanded words go
- * to MiniSearch as exact terms with MiniSearch's own weights (same formulas, same scale).
+ * and English, so the expansion is done here, against one tree per language (built on first use), and the expanded
+ * words go to MiniSearch as exact terms with MiniSearch's own weights (same formulas, same scale).
  */
 
 /** MiniSearch's default weights and its distance damping (see `executeQuerySpec`), so scores keep their scale. */
@@ -32,49 +32,46 @@ export interface ExpandOptions {
 export class TypoExpander {
   private readonly trees = new Map<string, SearchableMap<true>>();
 
-  /**
-   * @param vocabulary the words (not stems, not phrase pairs) a group of languages is searched against.
-   * @param groupKey a stable key for such a group, e.g. "es+it+en".
-   */
-  constructor(private readonly vocabulary: (groupKey: string) => Iterable<string>) {}
+  /** @param vocabulary the terms of the index in one language. */
+  constructor(private readonly vocabulary: (lang: string) => Iterable<string>) {}
 
-  private tree(groupKey: string): SearchableMap<true> {
-    let t = this.trees.get(groupKey);
+  private tree(lang: string): SearchableMap<true> {
+    let t = this.trees.get(lang);
     if (!t) {
       t = new SearchableMap<true>();
-      for (const w of this.vocabulary(groupKey)) t.set(w, true);
-      this.trees.set(groupKey, t);
+      for (const w of this.vocabulary(lang)) t.set(w, true);
+      this.trees.set(lang, t);
     }
     return t;
   }
 
-  /** The word itself and the index words it may stand for. A word that is a prefix match is not also counted as fuzzy. */
-  expand(word: string, groupKey: string, o: ExpandOptions): Expansion[] {
+  /**
+   * The word itself and the index words of `langs` it may stand for. A word that is a prefix match is not also counted
+   * as fuzzy (MiniSearch's rule); a word found in several languages counts once.
+   */
+  expand(word: string, langs: readonly string[], o: ExpandOptions): Expansion[] {
     const out: Expansion[] = [{ term: word, weight: 1 }];
     if (!o.prefix && !o.fuzzy) return out;
-    const tree = this.tree(groupKey);
+    const trees = langs.map((l) => this.tree(l));
     const seen = new Set([word]);
     if (o.prefix)
-      for (const [term] of tree.atPrefix(word)) {
-        if (seen.has(term)) continue;
-        seen.add(term);
-        const distance = term.length - word.length;
-        out.push({ term, weight: (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance) });
-      }
+      for (const tree of trees)
+        for (const [term] of tree.atPrefix(word)) {
+          if (seen.has(term)) continue;
+          seen.add(term);
+          const distance = term.length - word.length;
+          out.push({ term, weight: (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance) });
+        }
     if (o.fuzzy) {
       const maxDistance = Math.min(MAX_FUZZY, Math.round(word.length * o.fuzzy));
       if (maxDistance)
-        for (const [term, [, distance]] of tree.fuzzyGet(word, maxDistance)) {
-          if (seen.has(term) || !distance) continue;
-          seen.add(term);
-          out.push({ term, weight: (FUZZY_WEIGHT * term.length) / (term.length + distance) });
-        }
+        for (const tree of trees)
+          for (const [term, [, distance]] of tree.fuzzyGet(word, maxDistance)) {
+            if (seen.has(term) || !distance) continue;
+            seen.add(term);
+            out.push({ term, weight: (FUZZY_WEIGHT * term.length) / (term.length + distance) });
+          }
     }
     return out;
-  }
-
-  /** Trees are built on first use of a language group; this builds them now (at start-up, not on a first question). */
-  warm(groupKeys: Iterable<string>): void {
-    for (const k of groupKeys) this.tree(k);
   }
 }

@@ -5,15 +5,15 @@ const vocab: Record<string, string[]> = {
   it: ["affitto", "affittare", "sfratto", "dormitorio", "dormire"],
   es: ["alquiler", "desahucio"],
 };
-const expander = new TypoExpander((group) => group.split("+").flatMap((l) => vocab[l] ?? []));
+const expander = new TypoExpander((lang) => vocab[lang] ?? []);
 
 describe("TypoExpander", () => {
   it("keeps the word itself at full weight", () => {
-    expect(expander.expand("affitto", "it", { prefix: false, fuzzy: false })).toEqual([{ term: "affitto", weight: 1 }]);
+    expect(expander.expand("affitto", ["it"], { prefix: false, fuzzy: false })).toEqual([{ term: "affitto", weight: 1 }]);
   });
 
   it("finds a misspelt word of the vocabulary, weighted below an exact match", () => {
-    const e = expander.expand("afitto", "it", { prefix: false, fuzzy: 0.2 });
+    const e = expander.expand("afitto", ["it"], { prefix: false, fuzzy: 0.2 });
     const hit = e.find((x) => x.term === "affitto");
     expect(hit).toBeDefined();
     expect(hit!.weight).toBeLessThan(1);
@@ -21,7 +21,7 @@ describe("TypoExpander", () => {
   });
 
   it("finds longer words that start with the word, and counts each index word once", () => {
-    const e = expander.expand("affitt", "it", { prefix: true, fuzzy: 0.2 });
+    const e = expander.expand("affitt", ["it"], { prefix: true, fuzzy: 0.2 });
     const terms = e.map((x) => x.term);
     expect(terms).toEqual(expect.arrayContaining(["affitto", "affittare"]));
     expect(new Set(terms).size).toBe(terms.length);
@@ -29,8 +29,13 @@ describe("TypoExpander", () => {
     expect(e.find((x) => x.term === "affittare")!.weight).toBeLessThan(e.find((x) => x.term === "affitto")!.weight);
   });
 
+  it("counts a word found in two languages once", () => {
+    const both = new TypoExpander((lang) => (lang === "it" || lang === "en" ? ["caregiver"] : []));
+    expect(both.expand("caregivr", ["it", "en"], { prefix: false, fuzzy: 0.2 }).filter((x) => x.term === "caregiver")).toHaveLength(1);
+  });
+
   it("looks only at the vocabulary of the languages searched", () => {
-    expect(expander.expand("alquilar", "it", { prefix: false, fuzzy: 0.2 }).map((x) => x.term)).toEqual(["alquilar"]);
-    expect(expander.expand("alquilar", "es+it", { prefix: false, fuzzy: 0.2 }).map((x) => x.term)).toContain("alquiler");
+    expect(expander.expand("alquilar", ["it"], { prefix: false, fuzzy: 0.2 }).map((x) => x.term)).toEqual(["alquilar"]);
+    expect(expander.expand("alquilar", ["es", "it"], { prefix: false, fuzzy: 0.2 }).map((x) => x.term)).toContain("alquiler");
   });
 });
