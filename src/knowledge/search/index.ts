@@ -248,12 +248,14 @@ export class HybridIndex {
     const dir = cacheDir ? join(cacheDir, fp) : undefined;
     if (dir && existsSync(join(dir, "complete"))) {
       try {
+        // The vector files are read in the background while the lexical index is rebuilt from its JSON.
+        const loading = Promise.all(
+          LANGUAGES.filter((lang) => existsSync(join(dir, "vectors", lang))).map(async (lang) => [lang, await HNSWLib.load(join(dir, "vectors", lang), embeddings)] as const),
+        );
+        loading.catch(() => undefined);
         const lexical = MiniSearch.loadJSON<LexDoc>(readFileSync(join(dir, "lexical.json"), "utf8"), LEX_OPTIONS);
         const df = new Map<string, number>(JSON.parse(readFileSync(join(dir, "df.json"), "utf8")) as [string, number][]);
-        const vectors = new Map<Lang, HNSWLib>();
-        for (const lang of LANGUAGES)
-          if (existsSync(join(dir, "vectors", lang))) vectors.set(lang, await HNSWLib.load(join(dir, "vectors", lang), embeddings));
-        return new HybridIndex(kb, lexical, vectors, df);
+        return new HybridIndex(kb, lexical, new Map(await loading), df);
       } catch {
         // A damaged cache is rebuilt below.
       }
