@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { join, basename } from "node:path";
 import { fromRoot } from "../root.js";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
   ServiceSchema, AreasFileSchema, GlossaryFileSchema,
@@ -36,8 +36,12 @@ function zodErrors(file: string, error: z.ZodError): KnowledgeError[] {
   return error.issues.map((i) => ({ file, field: i.path.map(String).join("."), message: i.message }));
 }
 
+/** The YAML parser, loaded on first use: a start that reads the cached copy never needs it. */
+let parseYaml: ((text: string) => unknown) | undefined;
+
 function readYaml(path: string, errors: KnowledgeError[]): unknown {
   try {
+    parseYaml ??= (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse;
     return parseYaml(readFileSync(path, "utf8"));
   } catch (e) {
     errors.push({ file: path, field: "", message: `not valid YAML: ${(e as Error).message.split("\n")[0]}` });
