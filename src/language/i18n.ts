@@ -33,6 +33,24 @@ export function i18n(): I18n {
   return instance;
 }
 
+const fixed = new Map<Lang, TFunction>();
+/**
+ * The bot's texts in one language: one function per language, made once. A text without placeholders is looked up
+ * once and kept (the resources never change while the server runs): i18next copies its whole options object on every
+ * call, and a turn makes dozens of them.
+ */
 export function translator(lang: Lang): TFunction {
-  return i18n().getFixedT(lang);
+  let t = fixed.get(lang);
+  if (!t) {
+    const base = i18n().getFixedT(lang);
+    const plain = new Map<string, string>();
+    t = ((key: unknown, ...rest: unknown[]) => {
+      if (typeof key !== "string" || rest.length > 0) return (base as unknown as (...a: unknown[]) => string)(key, ...rest);
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = base(key)));
+      return text;
+    }) as unknown as TFunction;
+    fixed.set(lang, t);
+  }
+  return t;
 }

@@ -185,7 +185,8 @@ export class HybridIndex {
     private readonly names: NameIndex = new NameIndex(kb),
     private readonly places: Set<string> = placeWords(kb),
   ) {
-    // Typo matching looks only at words (not stems, not phrase pairs) of the languages searched.
+    // Typo and prefix matching look at the terms of the languages searched (words, stems and phrase pairs, as
+    // MiniSearch's own matching did: measured, leaving stems or pairs out changes the ranking).
     const words = new Map<string, string[]>();
     for (const key of df.keys()) {
       const bar = key.indexOf("|");
