@@ -221,8 +221,9 @@ export class HybridIndex {
     const inLangs = (stored?: Record<string, unknown>) => langs.includes(stored?.lang as Lang);
     const limit = COMMON_TERM_SHARE * this.kb.services.length;
     const all = [...weights.keys()];
-    const common = all.filter((t) => langs.some((l) => (this.df.get(`${l}|${t}`) ?? 0) > limit));
-    const rare = all.filter((t) => !common.includes(t));
+    const isCommon = (t: string) => langs.some((l) => (this.df.get(`${l}|${t}`) ?? 0) > limit);
+    const common = all.filter(isCommon);
+    const rare = all.filter((t) => !isCommon(t));
     const found = new Map<string, { service: string; raw: number; terms: Set<string> }>();
     const add = (results: SearchResultLike[]) => {
       for (const r of results) {
@@ -334,7 +335,7 @@ export class HybridIndex {
         const isKnown = known(t);
         for (const e of expansions) {
           ranking.set(e.term, (ranking.get(e.term) ?? 0) + e.weight * boost);
-          if (isKnown ? e.term === t : true) plain.set(e.term, (plain.get(e.term) ?? 0) + e.weight);
+          if (!isKnown || e.term === t) plain.set(e.term, (plain.get(e.term) ?? 0) + e.weight);
           if (!origin.has(e.term)) origin.set(e.term, t);
         }
       }
