@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from "vitest";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKnowledge, type KnowledgeBase } from "../../src/knowledge/load.js";
@@ -75,5 +75,16 @@ describe("hybrid retrieval", () => {
     expect(readdirSync(cache)).toEqual(dirs);
     const r = await again.search("dormitorio per la notte", "it", { limit: 3 });
     expect(r.hits.length).toBeGreaterThan(0);
+  });
+
+  it("removes the index of an earlier knowledge base when it writes a new one", async () => {
+    const stale = join(cache, "0123456789abcdef");
+    mkdirSync(stale);
+    writeFileSync(join(stale, "complete"), "old");
+    const changed: KnowledgeBase = { ...kb, services: kb.services.slice(1), byId: new Map(kb.services.slice(1).map((s) => [s.id, s])) };
+    await HybridIndex.open(changed, new HashNgramEmbeddings(), cache);
+    const dirs = readdirSync(cache);
+    expect(dirs).toHaveLength(1);
+    expect(dirs).not.toContain("0123456789abcdef");
   });
 });

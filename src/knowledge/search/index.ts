@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import MiniSearch, { type SearchResult as SearchResultLike } from "minisearch";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
@@ -295,6 +295,10 @@ export class HybridIndex {
     writeFileSync(join(tmp, "complete"), new Date().toISOString());
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
+    // Indexes of earlier knowledge or code are of no further use (a process still using one has it in memory).
+    const parent = dirname(dir);
+    for (const other of readdirSync(parent))
+      if (/^[0-9a-f]{16}$/.test(other) && join(parent, other) !== dir) rmSync(join(parent, other), { recursive: true, force: true });
   }
 
   async search(query: string, lang: Lang, opts: SearchOptions = {}): Promise<SearchResult> {
