@@ -13,7 +13,6 @@
  */
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir, cpus, totalmem, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import express from "express";
@@ -27,6 +26,7 @@ import type { Lang } from "../language/languages.js";
 import { Engine } from "../engine/engine.js";
 import { memoryConversation } from "../engine/memory-conversation.js";
 import type { LoadJob, LoadResult } from "../bench/load-worker.js";
+import { freePort } from "./free-port.js";
 
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -289,14 +289,6 @@ interface ChatRun {
   rssPeak: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePromise) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as import("node:net").AddressInfo).port;
-      s.close(() => resolvePromise(port));
-    });
-  });
-}
 
 /** The compiled server in its own process, as `npm start` runs it, on 127.0.0.1; resolves once /healthz answers. */
 async function startServerProcess(dataDir: string, databaseUrl?: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<number | null> }> {

@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot, startArgs } from "../../src/cli/paths.js";
 import { eldJsonPath } from "../../src/language/eld.js";
 import { copyIndexCache } from "../helpers.js";
+import { freePort } from "../../src/cli/free-port.js";
 
 /**
  * The compiled server, as `npm start` and the Dockerfile run it: `npm run build`, then `node [flags] dist/src/main.js`.
@@ -27,14 +27,6 @@ afterAll(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("compiled server (dist)", () => {
   it("the Dockerfile runs the server as npm start does", () => {

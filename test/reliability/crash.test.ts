@@ -1,10 +1,10 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyIndexCache, realEngine } from "../helpers.js";
+import { freePort } from "../../src/cli/free-port.js";
 
 /**
  * Kill -9 in the middle of a conversation, restart, carry on: every message the person sent is in the transcript
@@ -14,14 +14,6 @@ import { copyIndexCache, realEngine } from "../helpers.js";
 const dataDir = mkdtempSync(join(tmpdir(), "orienta-crash-"));
 let child: ChildProcess | undefined;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(port: number): Promise<void> {
   child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

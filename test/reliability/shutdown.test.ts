@@ -1,23 +1,15 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyIndexCache, realEngine } from "../helpers.js";
+import { freePort } from "../../src/cli/free-port.js";
 
 /** SIGTERM: the server stops accepting, finishes what it is doing, closes the database and exits 0. */
 let child: ChildProcess | undefined;
 afterAll(() => child?.kill("SIGKILL"));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("graceful shutdown", () => {
   it("finishes an in-flight message, then exits cleanly on SIGTERM", async () => {

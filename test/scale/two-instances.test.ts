@@ -1,13 +1,13 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { openStore } from "../../src/store/store.js";
 import { hashPassword } from "../../src/handoff/passwords.js";
 import { copyIndexCache, realEngine } from "../helpers.js";
+import { freePort } from "../../src/cli/free-port.js";
 
 /**
  * Two server instances on one PostgreSQL (runs when TEST_DATABASE_URL is set, as in .ci/run): a person chats on A,
@@ -16,14 +16,6 @@ import { copyIndexCache, realEngine } from "../helpers.js";
 const url = process.env.TEST_DATABASE_URL;
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function instance(): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
