@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,3 +21,8 @@ const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const projectRoot = (): string => ROOT;
 /** A path inside the project, e.g. fromRoot("prompts"). */
 export const fromRoot = (...parts: string[]): string => resolve(ROOT, ...parts);
+/**
+ * The text of some source files, read from src/ also when the code runs from dist/: what a cache is keyed on, so that a
+ * change to the code that fills it invalidates it as surely as new content.
+ */
+export const sourceText = (dir: string, files: string[]): string => files.map((f) => readFileSync(resolve(ROOT, dir, f), "utf8")).join("\n");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { join, basename } from "node:path";
-import { fromRoot } from "../root.js";
+import { sourceText } from "../root.js";
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import {
@@ -82,7 +82,13 @@ export function validateServiceFile(path: string): { service?: Service; errors: 
 }
 
 /** The code that reads and checks the files: a change to it invalidates a cached copy as surely as new content. */
-const LOADING_CODE = ["load.ts", "schema.ts"].map((f) => readFileSync(fromRoot("src/knowledge", f), "utf8")).join("\n");
+const LOADING_CODE = sourceText("src/knowledge", ["load.ts", "schema.ts"]);
+
+/** The service files of a knowledge folder (services/*.yaml), sorted. */
+function serviceFiles(dir: string): string[] {
+  const servicesDir = join(dir, "services");
+  return existsSync(servicesDir) ? readdirSync(servicesDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(servicesDir, f)) : [];
+}
 
 /**
  * The knowledge base, checked. With `cacheDir`, a checked copy is kept there as JSON under a hash of every file's
@@ -92,9 +98,7 @@ const LOADING_CODE = ["load.ts", "schema.ts"].map((f) => readFileSync(fromRoot("
 export function loadKnowledge(dir: string, opts: { cacheDir?: string } = {}): KnowledgeBase {
   if (!opts.cacheDir) return parseKnowledge(dir);
   const h = createHash("sha256").update(LOADING_CODE);
-  const servicesDir = join(dir, "services");
-  const files = existsSync(servicesDir) ? readdirSync(servicesDir).filter((f) => f.endsWith(".yaml")).sort() : [];
-  for (const path of [...files.map((f) => join(servicesDir, f)), join(dir, "areas.yaml"), join(dir, "glossary.yaml")]) {
+  for (const path of [...serviceFiles(dir), join(dir, "areas.yaml"), join(dir, "glossary.yaml")]) {
     h.update(`\0${basename(path)}\0`);
     if (existsSync(path)) h.update(readFileSync(path));
   }
@@ -119,11 +123,11 @@ export function loadKnowledge(dir: string, opts: { cacheDir?: string } = {}): Kn
 function parseKnowledge(dir: string): KnowledgeBase {
   const errors: KnowledgeError[] = [];
   const servicesDir = join(dir, "services");
-  const files = existsSync(servicesDir) ? readdirSync(servicesDir).filter((f) => f.endsWith(".yaml")).sort() : [];
+  const files = serviceFiles(dir);
   if (files.length === 0) errors.push({ file: servicesDir, field: "", message: "no service files found" });
   const services: Service[] = [];
-  for (const f of files) {
-    const r = validateServiceFile(join(servicesDir, f));
+  for (const path of files) {
+    const r = validateServiceFile(path);
     errors.push(...r.errors);
     if (r.service) services.push(r.service);
   }

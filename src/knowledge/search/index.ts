@@ -11,7 +11,7 @@ import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
 import { foldText, shingles, shinglesOf, terms, withoutStopwords } from "./text.js";
 import { TypoExpander } from "./typos.js";
-import { fromRoot } from "../../root.js";
+import { sourceText } from "../../root.js";
 
 /**
  * Hybrid retrieval: a BM25 lexical index (MiniSearch) and a vector index (LangChain HNSWLib over
@@ -139,7 +139,7 @@ function vectorText(s: Service, lang: Lang): string | undefined {
  * The code that turns text into index entries: a change to it must rebuild the index as surely as new content. Read
  * from the sources (src/), so that the compiled server and the CLIs under tsx compute the same fingerprint.
  */
-const INDEXING_CODE = ["index.ts", "text.ts", "embedder.ts"].map((f) => readFileSync(fromRoot("src/knowledge/search", f), "utf8")).join("\n");
+const INDEXING_CODE = sourceText("src/knowledge/search", ["index.ts", "text.ts", "embedder.ts"]);
 
 /** A fingerprint of everything the index depends on: rebuild only when it changes. */
 export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
