@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import MiniSearch, { type SearchResult as SearchResultLike } from "minisearch";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
@@ -11,11 +10,13 @@ import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
 import { foldText, shingles, shinglesOf, terms, withoutStopwords } from "./text.js";
 import { TypoExpander } from "./typos.js";
+import { ImpactIndex, hasOrigin, type ImpactDoc, type QueryTerm } from "./impact-index.js";
 import { sourceText } from "../../root.js";
 
 /**
- * Hybrid retrieval: a BM25 lexical index (MiniSearch) and a vector index (LangChain HNSWLib over
- * hnswlib-node), fused by reciprocal rank, with a strong boost when the message names a service.
+ * Hybrid retrieval: a BM25 lexical index (ImpactIndex: MiniSearch's scores, computed when the index is built) and a
+ * vector index (LangChain HNSWLib over hnswlib-node), fused by reciprocal rank, with a strong boost when the message
+ * names a service.
  * One document per (service, language), so a question in any language meets the text written for it.
  */
 
@@ -53,7 +54,9 @@ const VECTOR_WEIGHT = 0.3;
 const VECTOR_K = 60;
 /** Extra weight of rare words of the question, on top of BM25's own (see documentFrequency). */
 const IDF_BOOST = 1;
-const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
+/** Lexical fields and their weights. */
+const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"] as const;
+const FIELD_BOOSTS = [3, 3, 0.8, 1];
 /**
  * A term in more than this share of the services (in a searched language) is "common": it only adds to the scores of
  * documents a rarer word of the question found. Measured: the same dev-set ranking as scoring it everywhere, a third of
@@ -62,14 +65,12 @@ const LEX_FIELDS = ["names", "keywords", "phraseWords", "body"];
 const COMMON_TERM_SHARE = 0.1;
 /** Documents the fit check scores: the best-ranked ones. */
 const FIT_CANDIDATES = 20;
-const LEX_OPTIONS = {
-  fields: LEX_FIELDS,
-  storeFields: ["service", "lang"],
-  idField: "id",
-  // Documents are pre-tokenised by `terms()` (folding, stemming, Han bigrams): split on spaces only.
-  tokenize: (s: string) => s.split(" ").filter(Boolean),
-  processTerm: (t: string) => t,
-};
+/**
+ * Documents ranked by the lexical pass. A service has at most three among the searched languages, so this ranks at
+ * least 200 services; a deeper rank would add less than 1/(RRF_K + 200) to a fused score. The real base has fewer
+ * services than that: its lexical ranking is complete.
+ */
+const LEXICAL_DEPTH = 600;
 /**
  * Below these, the best match is too weak to be called an answer. Measured on this knowledge base:
  * on the dev questions the best lexical score was never under 213, on off-topic messages ("bitcoin price", "how do I
@@ -108,6 +109,11 @@ function documentFrequency(kb: KnowledgeBase, places: Set<string>): Map<string, 
   return df;
 }
 
+function impactDoc(d: LexDoc): ImpactDoc {
+  const split = (x: string) => x.split(" ").filter(Boolean);
+  return { key: d.service, group: LANGUAGES.indexOf(d.lang), fields: LEX_FIELDS.map((f) => split(d[f])) };
+}
+
 function lexDocs(s: Service, places: Set<string>): LexDoc[] {
   const out: LexDoc[] = [];
   for (const lang of LANGUAGES) {
@@ -139,7 +145,7 @@ function vectorText(s: Service, lang: Lang): string | undefined {
  * The code that turns text into index entries: a change to it must rebuild the index as surely as new content. Read
  * from the sources (src/), so that the compiled server and the CLIs under tsx compute the same fingerprint.
  */
-const INDEXING_CODE = sourceText("src/knowledge/search", ["index.ts", "text.ts", "embedder.ts"]);
+const INDEXING_CODE = sourceText("src/knowledge/search", ["index.ts", "impact-index.ts", "text.ts", "embedder.ts"]);
 
 /** A fingerprint of everything the index depends on: rebuild only when it changes. */
 export function knowledgeFingerprint(kb: KnowledgeBase, embedderId: string): string {
@@ -158,11 +164,11 @@ function searchLanguages(lang: Lang): Lang[] {
 
 interface LexicalScore {
   /** The document: a service in one language. */
-  id: string;
+  doc: number;
   service: string;
   score: number;
-  /** The words of the question it matched. */
-  words: Set<string>;
+  /** The words of the question it matched (stems excluded). */
+  words: number;
 }
 
 export interface SearchOptions {
@@ -177,7 +183,7 @@ export class HybridIndex {
 
   private constructor(
     private readonly kb: KnowledgeBase,
-    private readonly lexical: MiniSearch<LexDoc>,
+    private readonly lexical: ImpactIndex,
     /** One vector index per language: a question is compared with its own language and Italian, no filter needed. */
     private readonly vectors: Map<Lang, HNSWLib>,
     /** In how many services each term appears, per language ("lang|term"): persisted with the index. */
@@ -204,44 +210,31 @@ export class HybridIndex {
   }
 
   /**
-   * BM25 scores (MiniSearch) of the documents in `langs` for weighted index terms. MiniSearch multiplies a score by the
-   * number of query terms a document matched; here expansions of one word of the question count once (`origin`).
+   * BM25 scores of the best documents in `langs` for weighted index terms. Expansions of one word of the question count
+   * as that word (`origin`): a score is multiplied by the number of words of the question matched, as MiniSearch did.
    * Terms found in a large share of the documents are scored only on documents that a rarer term has already found:
    * they barely change the order of those, and scoring them everywhere is most of the cost on a large base.
    */
-  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>, only?: Set<string>): LexicalScore[] {
-    const options = {
-      fields: LEX_FIELDS,
-      boost: { names: 3, keywords: 3, phraseWords: 0.8, body: 1 },
-      combineWith: "OR" as const,
-      fuzzy: false,
-      prefix: false,
-      boostTerm: (t: string) => weights.get(t) ?? 0,
+  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>, limit: number, only?: number[]): LexicalScore[] {
+    const originIds = new Map<string, number>();
+    const originOf = (t: string) => {
+      const word = origin.get(t) ?? t;
+      let id = originIds.get(word);
+      if (id === undefined) originIds.set(word, (id = originIds.size));
+      return id;
     };
-    const inLangs = (stored?: Record<string, unknown>) => langs.includes(stored?.lang as Lang);
-    const limit = COMMON_TERM_SHARE * this.kb.services.length;
-    const all = [...weights.keys()];
-    const isCommon = (t: string) => langs.some((l) => (this.df.get(`${l}|${t}`) ?? 0) > limit);
-    const common = all.filter(isCommon);
-    const rare = all.filter((t) => !isCommon(t));
-    const found = new Map<string, { service: string; raw: number; terms: Set<string> }>();
-    const add = (results: SearchResultLike[]) => {
-      for (const r of results) {
-        let e = found.get(r.id as string);
-        if (!e) found.set(r.id as string, (e = { service: r.service as string, raw: 0, terms: new Set() }));
-        e.raw += r.score / Math.max(1, r.queryTerms.length);
-        for (const t of r.queryTerms) e.terms.add(origin.get(t) ?? t);
-      }
-    };
-    const anywhere = only
-      ? { ...options, boostDocument: (id: string) => (only.has(id) ? 1 : 0) }
-      : { ...options, boostDocument: (_id: string, _t: string, stored?: Record<string, unknown>) => (inLangs(stored) ? 1 : 0) };
-    if (rare.length) add(this.lexical.search(rare.join(" "), anywhere));
-    if (common.length) {
-      const restricted = found.size > 0;
-      add(this.lexical.search(common.join(" "), restricted ? { ...options, boostDocument: (id: string) => (found.has(id) ? 1 : 0) } : anywhere));
-    }
-    return [...found.entries()].map(([id, e]) => ({ id, service: e.service, score: e.raw * e.terms.size, words: e.terms }));
+    const query: QueryTerm[] = [];
+    for (const [term, weight] of weights) query.push({ term, weight, origin: originOf(term) });
+    const commonAbove = COMMON_TERM_SHARE * this.kb.services.length;
+    const common = (q: QueryTerm) => langs.some((l) => (this.df.get(`${l}|${q.term}`) ?? 0) > commonAbove);
+    const words = [...originIds].filter(([w]) => !w.startsWith("~")).map(([, id]) => id);
+    const groups = new Set(langs.map((l) => LANGUAGES.indexOf(l)));
+    return this.lexical.score(query, { groups, only, secondary: common, limit }).map((r) => ({
+      doc: r.doc,
+      service: r.key,
+      score: r.score,
+      words: words.filter((id) => hasOrigin(r.origins, id)).length,
+    }));
   }
 
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
@@ -250,12 +243,12 @@ export class HybridIndex {
     const dir = cacheDir ? join(cacheDir, fp) : undefined;
     if (dir && existsSync(join(dir, "complete"))) {
       try {
-        // The vector files are read in the background while the lexical index is rebuilt from its JSON.
+        // The vector files are read in the background while the lexical index is read.
         const loading = Promise.all(
           LANGUAGES.filter((lang) => existsSync(join(dir, "vectors", lang))).map(async (lang) => [lang, await HNSWLib.load(join(dir, "vectors", lang), embeddings)] as const),
         );
         loading.catch(() => undefined);
-        const lexical = MiniSearch.loadJSON<LexDoc>(readFileSync(join(dir, "lexical.json"), "utf8"), LEX_OPTIONS);
+        const lexical = ImpactIndex.load(join(dir, "lexical"));
         const df = new Map<string, number>(JSON.parse(readFileSync(join(dir, "df.json"), "utf8")) as [string, number][]);
         return new HybridIndex(kb, lexical, new Map(await loading), df);
       } catch {
@@ -271,8 +264,7 @@ export class HybridIndex {
     const places = placeWords(kb);
     // One index for all languages: measured on the dev set, per-language indexes (each with its own word rarity)
     // ranked worse (hit@3 0.84 against 0.88).
-    const lexical = new MiniSearch<LexDoc>(LEX_OPTIONS);
-    lexical.addAll(kb.services.flatMap((s) => lexDocs(s, places)));
+    const lexical = ImpactIndex.build(kb.services.flatMap((s) => lexDocs(s, places)).map(impactDoc), FIELD_BOOSTS);
     const vectors = new Map<Lang, HNSWLib>();
     for (const lang of LANGUAGES) {
       const docs: Document[] = [];
@@ -289,7 +281,7 @@ export class HybridIndex {
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, "lexical.json"), JSON.stringify(this.lexical));
+    this.lexical.save(join(tmp, "lexical"));
     writeFileSync(join(tmp, "df.json"), JSON.stringify([...this.df]));
     for (const [lang, v] of this.vectors) await v.save(join(tmp, "vectors", lang));
     writeFileSync(join(tmp, "complete"), new Date().toISOString());
@@ -343,7 +335,7 @@ export class HybridIndex {
           if (!origin.has(e.term)) origin.set(e.term, t);
         }
       }
-      const ranked = this.lexicalScores(ranking, langs, origin).sort((a, b) => b.score - a.score);
+      const ranked = this.lexicalScores(ranking, langs, origin, LEXICAL_DEPTH);
       const seen = new Set<string>();
       for (const r of ranked) {
         if (seen.has(r.service)) continue;
@@ -354,12 +346,12 @@ export class HybridIndex {
       // The fit check looks at the best-ranked documents only: the best match is among them, and scoring only
       // those allocates a fraction of a full pass (garbage collection pauses are most of the slowest turns).
       if (opts.fit !== false) {
-        const top = new Set(ranked.slice(0, FIT_CANDIDATES).map((r) => r.id));
-        for (const r of this.lexicalScores(plain, langs, origin, top)) if (!best || r.score > best.score) best = r;
+        const top = ranked.slice(0, FIT_CANDIDATES).map((r) => r.doc);
+        best = this.lexicalScores(plain, langs, origin, 1, top)[0];
       }
       if (best) {
         bestLexical = best.score;
-        bestWords = [...best.words].filter((t) => !t.startsWith("~")).length;
+        bestWords = best.words;
       }
     }
 
