@@ -46,8 +46,8 @@ export interface ScoredDoc {
   key: string;
   /** Sum of weight × impact over the matched terms, times the number of distinct origins matched. */
   score: number;
-  /** The distinct origins matched, as a bit set over origin numbers (origin 0 is bit 0 of the first word). */
-  origins: Uint32Array;
+  /** How many of the origins listed in `ScoreOptions.words` it matched. */
+  words: number;
 }
 
 export interface ScoreOptions {
@@ -62,6 +62,8 @@ export interface ScoreOptions {
   secondary?: (term: QueryTerm) => boolean;
   /** At most this many documents are returned, the best (ties: the document built first). */
   limit: number;
+  /** Origins counted in each result's `words`. */
+  words?: readonly number[];
 }
 
 interface Parts {
@@ -79,10 +81,12 @@ export class ImpactIndex {
   private readonly acc: Float64Array;
   private readonly stamp: Uint32Array;
   private readonly allowed: Uint32Array;
+  private readonly scores: Float64Array;
+  private readonly sorted: Float64Array;
   private masks = new Uint32Array(0);
   private maskWords = 0;
   private epoch = 0;
-  private touched: Int32Array;
+  private readonly touched: Int32Array;
 
   private constructor(private readonly p: Parts) {
     this.termIds = new Map(p.terms.map((t, i) => [t, i]));
@@ -90,6 +94,8 @@ export class ImpactIndex {
     this.acc = new Float64Array(n);
     this.stamp = new Uint32Array(n);
     this.allowed = new Uint32Array(n);
+    this.scores = new Float64Array(n);
+    this.sorted = new Float64Array(n);
     this.touched = new Int32Array(n);
   }
 
@@ -244,24 +250,32 @@ export class ImpactIndex {
     const found = count > 0;
     for (const q of query) if (secondary(q)) add(q, found ? () => false : inScope);
 
-    const scores = new Float64Array(count);
+    const wordMask = new Uint32Array(words);
+    for (const i of o.words ?? []) wordMask[i >>> 5]! |= 1 << (i & 31);
+    const { scores, sorted, touched } = this;
     for (let i = 0; i < count; i++) {
-      const d = this.touched[i]!;
+      const d = touched[i]!;
       let distinct = 0;
       for (let w = 0; w < words; w++) distinct += popcount(masks[d * words + w]!);
       scores[i] = acc[d]! * distinct;
     }
     // The limit-th best score, found on a sorted copy (typed-array sort: numeric, no comparator).
     let threshold = -Infinity;
-    if (count > o.limit) threshold = scores.slice().sort()[count - o.limit]!;
+    if (count > o.limit) {
+      sorted.set(scores.subarray(0, count));
+      threshold = sorted.subarray(0, count).sort()[count - o.limit]!;
+    }
     const out: ScoredDoc[] = [];
     for (let i = 0; i < count; i++) {
       if (scores[i]! < threshold) continue;
-      const d = this.touched[i]!;
-      out.push({ doc: d, key: this.p.keys[d]!, score: scores[i]!, origins: masks.slice(d * words, d * words + words) });
+      const d = touched[i]!;
+      let matched = 0;
+      for (let w = 0; w < words; w++) matched += popcount(masks[d * words + w]! & wordMask[w]!);
+      out.push({ doc: d, key: this.p.keys[d]!, score: scores[i]!, words: matched });
     }
     out.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return out.slice(0, o.limit);
+    if (out.length > o.limit) out.length = o.limit;
+    return out;
   }
 }
 
@@ -269,9 +283,4 @@ function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Whether origin `i` is in a bit set returned with a document. */
-export function hasOrigin(origins: Uint32Array, i: number): boolean {
-  return ((origins[i >>> 5] ?? 0) & (1 << (i & 31))) !== 0;
 }

@@ -10,7 +10,7 @@ import type { KnowledgeBase } from "../load.js";
 import { foldName } from "../normalize.js";
 import { foldText, shingles, shinglesOf, terms, withoutStopwords } from "./text.js";
 import { TypoExpander } from "./typos.js";
-import { ImpactIndex, hasOrigin, type ImpactDoc, type QueryTerm } from "./impact-index.js";
+import { ImpactIndex, type ImpactDoc, type QueryTerm, type ScoredDoc } from "./impact-index.js";
 import { sourceText } from "../../root.js";
 
 /**
@@ -162,15 +162,6 @@ function searchLanguages(lang: Lang): Lang[] {
   return [...new Set<Lang>([lang, "it", "en"])];
 }
 
-interface LexicalScore {
-  /** The document: a service in one language. */
-  doc: number;
-  service: string;
-  score: number;
-  /** The words of the question it matched (stems excluded). */
-  words: number;
-}
-
 export interface SearchOptions {
   limit?: number;
   filter?: (s: Service) => boolean;
@@ -215,7 +206,7 @@ export class HybridIndex {
    * Terms found in a large share of the documents are scored only on documents that a rarer term has already found:
    * they barely change the order of those, and scoring them everywhere is most of the cost on a large base.
    */
-  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>, limit: number, only?: number[]): LexicalScore[] {
+  private lexicalScores(weights: Map<string, number>, langs: Lang[], origin: Map<string, string>, limit: number, only?: number[]): ScoredDoc[] {
     const originIds = new Map<string, number>();
     const originOf = (t: string) => {
       const word = origin.get(t) ?? t;
@@ -229,12 +220,8 @@ export class HybridIndex {
     const common = (q: QueryTerm) => langs.some((l) => (this.df.get(`${l}|${q.term}`) ?? 0) > commonAbove);
     const words = [...originIds].filter(([w]) => !w.startsWith("~")).map(([, id]) => id);
     const groups = new Set(langs.map((l) => LANGUAGES.indexOf(l)));
-    return this.lexical.score(query, { groups, only, secondary: common, limit }).map((r) => ({
-      doc: r.doc,
-      service: r.key,
-      score: r.score,
-      words: words.filter((id) => hasOrigin(r.origins, id)).length,
-    }));
+    // A document's service is its key; `words` counts the words of the question it matched, stems aside.
+    return this.lexical.score(query, { groups, only, secondary: common, limit, words });
   }
 
   /** Loads the persisted index for this knowledge base, or builds and persists it. */
@@ -338,9 +325,9 @@ export class HybridIndex {
       const ranked = this.lexicalScores(ranking, langs, origin, LEXICAL_DEPTH);
       const seen = new Set<string>();
       for (const r of ranked) {
-        if (seen.has(r.service)) continue;
-        seen.add(r.service);
-        bump(r.service, 1 / (RRF_K + seen.size), "lexical");
+        if (seen.has(r.key)) continue;
+        seen.add(r.key);
+        bump(r.key, 1 / (RRF_K + seen.size), "lexical");
       }
       let best: (typeof ranked)[number] | undefined;
       // The fit check looks at the best-ranked documents only: the best match is among them, and scoring only
