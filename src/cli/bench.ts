@@ -9,7 +9,7 @@
  * time and memory are the server's alone.
  *
  * Options (environment): BENCH_HTTP_SECONDS (default 10), BENCH_CONNECTIONS (default 50),
- * TEST_DATABASE_URL or DATABASE_URL (adds the PostgreSQL run).
+ * TEST_DATABASE_URL or DATABASE_URL (adds the PostgreSQL run), BENCH_ONLY (some of engine,startup,http,synthetic).
  */
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,6 +37,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const SESSIONS = 50;
+const SECTIONS = ["engine", "startup", "http", "synthetic"] as const;
+/** The sections to run (BENCH_ONLY=http,startup): all by default. The real index is built whatever is chosen. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(",").map((x) => x.trim()).filter(Boolean));
+for (const x of ONLY) if (!(SECTIONS as readonly string[]).includes(x)) throw new Error(`BENCH_ONLY: unknown section "${x}" (sections: ${SECTIONS.join(", ")})`);
 /** Languages indexed in the synthetic knowledge base: all 18 would take over ten minutes to index here. */
 const SYNTHETIC_LANGS: Lang[] = ["it", "en"];
 const SCALE = 100;
@@ -392,86 +396,99 @@ async function main() {
     const openMs = since(t);
     out(`  ${kb.services.length} services, ${docs} (service, language) documents, 18 languages; knowledge loaded in ${round(loadMs, 0)} ms`);
     out(`  index build (and persist): ${round(buildMs / 1000, 2)} s; open from the cache, in process: ${round(openMs, 0)} ms`);
-    const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours });
-    const real = await benchTurns(engine, texts, 5000, 10_000);
-    printTurns("Engine.turn", real);
-    results.engineP99 = real.p99;
     results.realBuild = buildMs / 1000;
+    if (ONLY.has("engine")) {
+      const engine = new Engine({ kb, index, retentionDays: config.retentionDays, officeHours: config.officeHours });
+      const real = await benchTurns(engine, texts, 5000, 10_000);
+      printTurns("Engine.turn", real);
+      results.engineP99 = real.p99;
+    }
     out();
 
     // Start-up with a cached index --------------------------------------------------------------------------
-    out("Start-up with a cached index (fresh process running the compiled code: code, knowledge, index from cache, PGlite alongside, listening)");
-    const probes: Probe[] = [];
-    for (let i = 0; i < 2; i++) {
-      const p = await startupProbe(dataDir);
-      probes.push(p);
-      out(`  run ${i + 1}${i === 0 ? " (new database: migrations)" : " (existing database)"}: ready ${p.readyMs} ms after the process started` +
-        ` (code ${round(p.importMs, 0)} ms, knowledge ${round(p.knowledgeMs, 0)} ms, index open ${round(p.indexMs, 0)} ms${p.cached ? "" : " — NOT from cache"},` +
-        ` store ${round(p.storeMs, 0)} ms from its start alongside them, listen ${round(p.listenMs, 0)} ms);` +
-        ` RSS ${mb(p.rss)} MB (JS heap ${mb(p.heapUsed)} MB, external ${mb(p.external)} MB, PGlite's WebAssembly memory included)`);
+    if (ONLY.has("startup")) {
+      out("Start-up with a cached index (fresh process running the compiled code: code, knowledge, index from cache, PGlite alongside, listening)");
+      const probes: Probe[] = [];
+      for (let i = 0; i < 2; i++) {
+        const p = await startupProbe(dataDir);
+        probes.push(p);
+        out(`  run ${i + 1}${i === 0 ? " (new database: migrations)" : " (existing database)"}: ready ${p.readyMs} ms after the process started` +
+          ` (code ${round(p.importMs, 0)} ms, knowledge ${round(p.knowledgeMs, 0)} ms, index open ${round(p.indexMs, 0)} ms${p.cached ? "" : " — NOT from cache"},` +
+          ` store ${round(p.storeMs, 0)} ms from its start alongside them, listen ${round(p.listenMs, 0)} ms);` +
+          ` RSS ${mb(p.rss)} MB (JS heap ${mb(p.heapUsed)} MB, external ${mb(p.external)} MB, PGlite's WebAssembly memory included)`);
+      }
+      results.startup = probes[probes.length - 1]!.readyMs / 1000;
+      out();
     }
-    results.startup = probes[probes.length - 1]!.readyMs / 1000;
-    out();
 
     // HTTP ---------------------------------------------------------------------------------------------------
-    out(`HTTP: POST /api/webchat/sessions/:id/messages, ${CONNECTIONS} connections, ${SESSIONS} sessions, ${HTTP_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up run; load generator (autocannon) in a separate process`);
-    const bare = await bareExpress();
-    let bareRun: LoadResult;
-    try {
-      const job = { url: bare.url, path: "/api/echo/:id/messages", sessions: Array.from({ length: SESSIONS }, (_, i) => ({ sessionId: `s${i}`, token: "x" })), texts, connections: CONNECTIONS };
-      if (WARMUP_SECONDS > 0) await load({ ...job, durationSeconds: WARMUP_SECONDS });
-      bareRun = await load({ ...job, durationSeconds: HTTP_SECONDS });
-    } finally {
-      await bare.close();
-    }
-    printLoad("bare express (parse and echo JSON)", bareRun);
-    results.bareRps = bareRun.rps;
+    if (ONLY.has("http")) {
+      out(`HTTP: POST /api/webchat/sessions/:id/messages, ${CONNECTIONS} connections, ${SESSIONS} sessions, ${HTTP_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up run; load generator (autocannon) in a separate process`);
+      const bare = await bareExpress();
+      let bareRun: LoadResult;
+      try {
+        const job = { url: bare.url, path: "/api/echo/:id/messages", sessions: Array.from({ length: SESSIONS }, (_, i) => ({ sessionId: `s${i}`, token: "x" })), texts, connections: CONNECTIONS };
+        if (WARMUP_SECONDS > 0) await load({ ...job, durationSeconds: WARMUP_SECONDS });
+        bareRun = await load({ ...job, durationSeconds: HTTP_SECONDS });
+      } finally {
+        await bare.close();
+      }
+      printLoad("bare express (parse and echo JSON)", bareRun);
+      results.bareRps = bareRun.rps;
 
-    const lite = await benchWebchat(dataDir, texts);
-    printLoad("web chat, PGlite (embedded)", lite.result);
-    out(`    = ${round((100 * lite.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(lite.rssRest)} MB at rest, ${mb(lite.rssPeak)} MB peak under load`);
-    results.liteRatio = lite.result.rps / bareRun.rps;
-    results.rssRest = lite.rssRest;
-    results.rssPeak = lite.rssPeak;
+      const lite = await benchWebchat(dataDir, texts);
+      printLoad("web chat, PGlite (embedded)", lite.result);
+      out(`    = ${round((100 * lite.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(lite.rssRest)} MB at rest, ${mb(lite.rssPeak)} MB peak under load`);
+      results.liteRatio = lite.result.rps / bareRun.rps;
+      results.rssRest = lite.rssRest;
+      results.rssPeak = lite.rssPeak;
 
-    if (pgUrl) {
-      if (!process.env.TEST_DATABASE_URL) out("  note: using DATABASE_URL; the bench's conversations are deleted afterwards, its anonymous turn statistics stay");
-      const run = await benchWebchat(dataDir, texts, pgUrl);
-      printLoad("web chat, PostgreSQL", run.result);
-      out(`    = ${round((100 * run.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(run.rssRest)} MB at rest, ${mb(run.rssPeak)} MB peak under load`);
-      results.pgRatio = run.result.rps / bareRun.rps;
-      results.pgP99 = run.result.p99;
-      results.rssPeak = Math.max(results.rssPeak, run.rssPeak);
-    } else {
-      out("  web chat, PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to run it)");
+      if (pgUrl) {
+        if (!process.env.TEST_DATABASE_URL) out("  note: using DATABASE_URL; the bench's conversations are deleted afterwards, its anonymous turn statistics stay");
+        const run = await benchWebchat(dataDir, texts, pgUrl);
+        printLoad("web chat, PostgreSQL", run.result);
+        out(`    = ${round((100 * run.result.rps) / bareRun.rps, 1)}% of bare express; server RSS ${mb(run.rssRest)} MB at rest, ${mb(run.rssPeak)} MB peak under load`);
+        results.pgRatio = run.result.rps / bareRun.rps;
+        results.pgP99 = run.result.p99;
+        results.rssPeak = Math.max(results.rssPeak, run.rssPeak);
+      } else {
+        out("  web chat, PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to run it)");
+      }
+      out("  (the server is the compiled one in its own process, started as `npm start` does; RSS is that process's, read from /proc every 100 ms)");
+      out();
     }
-    out("  (the server is the compiled one in its own process, started as `npm start` does; RSS is that process's, read from /proc every 100 ms)");
-    out();
 
     // Engine on a knowledge base 100 times larger ------------------------------------------------------------
-    out(`Engine, synthetic knowledge base ${SCALE}× larger (generated in memory; indexed in ${SYNTHETIC_LANGS.join(" and ")} only, to bound the build time)`);
-    const big = syntheticKnowledge(kb, SYNTHETIC_LANGS);
-    const bigDocs = big.services.reduce((n, s) => n + Object.keys(s.text).length, 0);
-    t = performance.now();
-    const bigIndex = await HybridIndex.build(big, embeddings);
-    const bigBuildMs = since(t);
-    out(`  ${big.services.length} services, ${bigDocs} documents; index build: ${round(bigBuildMs / 1000, 1)} s (${round((bigBuildMs / bigDocs) * 1000, 0)} µs per document; real base: ${round((buildMs / docs) * 1000, 0)} µs)`);
-    const bigEngine = new Engine({ kb: big, index: bigIndex, retentionDays: config.retentionDays, officeHours: config.officeHours });
-    const synth = await benchTurns(bigEngine, texts, 2000, 15_000);
-    printTurns("Engine.turn (all questions; those not in it/en meet only it/en documents)", synth);
-    results.bigP99 = synth.p99;
-    results.bigBuild = bigBuildMs / 1000;
-    out(`  process RSS with both indexes in memory: ${mb(process.memoryUsage.rss())} MB`);
-    out();
+    if (ONLY.has("synthetic")) {
+      out(`Engine, synthetic knowledge base ${SCALE}× larger (generated in memory; indexed in ${SYNTHETIC_LANGS.join(" and ")} only, to bound the build time)`);
+      const big = syntheticKnowledge(kb, SYNTHETIC_LANGS);
+      const bigDocs = big.services.reduce((n, s) => n + Object.keys(s.text).length, 0);
+      t = performance.now();
+      const bigIndex = await HybridIndex.build(big, embeddings);
+      const bigBuildMs = since(t);
+      out(`  ${big.services.length} services, ${bigDocs} documents; index build: ${round(bigBuildMs / 1000, 1)} s (${round((bigBuildMs / bigDocs) * 1000, 0)} µs per document; real base: ${round((buildMs / docs) * 1000, 0)} µs)`);
+      const bigEngine = new Engine({ kb: big, index: bigIndex, retentionDays: config.retentionDays, officeHours: config.officeHours });
+      const synth = await benchTurns(bigEngine, texts, 2000, 15_000);
+      printTurns("Engine.turn (all questions; those not in it/en meet only it/en documents)", synth);
+      results.bigP99 = synth.p99;
+      results.bigBuild = bigBuildMs / 1000;
+      out(`  process RSS with both indexes in memory: ${mb(process.memoryUsage.rss())} MB`);
+      out();
+    }
 
     // Targets -------------------------------------------------------------------------------------------------
-    const rows: [string, string, string, boolean | undefined][] = [
-      ["engine p99, real knowledge base", "< 10 ms", `${round(results.engineP99!, 2)} ms`, results.engineP99! < 10],
-      [`engine p99, ${SCALE}× knowledge base`, "< 25 ms", `${round(results.bigP99!, 2)} ms`, results.bigP99! < 25],
-      ["web chat / bare express, PostgreSQL", ">= 40%", results.pgRatio === undefined ? "not run" : `${round(100 * results.pgRatio, 1)}%`, results.pgRatio === undefined ? undefined : results.pgRatio >= 0.4],
-      ["web chat / bare express, PGlite (info)", "(>= 40%)", `${round(100 * results.liteRatio!, 1)}%`, results.liteRatio! >= 0.4],
-      ["server RSS under load", "< 300 MB", `${mb(results.rssPeak!)} MB`, mb(results.rssPeak!) < 300],
-      ["start-up with cached index", "< 3 s", `${round(results.startup!, 2)} s`, results.startup! < 3],
+    /** A row of the table: "not run" when its section was skipped. */
+    const row = (name: string, target: string, value: number | undefined, shown: (x: number) => string, ok: (x: number) => boolean): [string, string, string, boolean | undefined] =>
+      value === undefined ? [name, target, "not run", undefined] : [name, target, shown(value), ok(value)];
+    const ms = (x: number) => `${round(x, 2)} ms`;
+    const pct = (x: number) => `${round(100 * x, 1)}%`;
+    const rows = [
+      row("engine p99, real knowledge base", "< 10 ms", results.engineP99, ms, (x) => x < 10),
+      row(`engine p99, ${SCALE}× knowledge base`, "< 25 ms", results.bigP99, ms, (x) => x < 25),
+      row("web chat / bare express, PostgreSQL", ">= 40%", results.pgRatio, pct, (x) => x >= 0.4),
+      row("web chat / bare express, PGlite (info)", "(>= 40%)", results.liteRatio, pct, (x) => x >= 0.4),
+      row("server RSS under load", "< 300 MB", results.rssPeak, (x) => `${mb(x)} MB`, (x) => mb(x) < 300),
+      row("start-up with cached index", "< 3 s", results.startup, (x) => `${round(x, 2)} s`, (x) => x < 3),
     ];
     out("Targets");
     const w = [40, 10, 12];

@@ -1,4 +1,4 @@
-import { eldFactory } from "./eld.js";
+import { ELD_ARABIC_SCRIPT, ELD_LATIN, eldFactory } from "./eld.js";
 import type { Lang } from "./languages.js";
 
 /**
@@ -15,9 +15,9 @@ export interface Detection {
 
 const newDetector = await eldFactory();
 const latin = newDetector();
-latin.setLanguageSubset(["it", "en", "fr", "es", "ro", "sq", "tl"]);
+latin.setLanguageSubset(ELD_LATIN);
 const arabicScript = newDetector();
-arabicScript.setLanguageSubset(["ar", "fa", "ur"]);
+arabicScript.setLanguageSubset(ELD_ARABIC_SCRIPT);
 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 

@@ -4,7 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot, startArgs } from "../../src/cli/paths.js";
-import { eldJsonPath } from "../../src/language/eld.js";
+import { ELD_ARABIC_SCRIPT, ELD_LATIN, eldFactory, eldJsonPath, eldTable, type NgramsData } from "../../src/language/eld.js";
+import { loadKnowledge } from "../../src/knowledge/load.js";
+import { knowledgeDir } from "../../src/cli/paths.js";
+import type { Lang } from "../../src/language/languages.js";
 import { copyIndexCache } from "../helpers.js";
 import { freePort } from "../../src/cli/free-port.js";
 
@@ -36,10 +39,28 @@ describe("compiled server (dist)", () => {
     expect(JSON.parse(cmd!)).toEqual(["node", ...args.slice(0, -1), "dist/src/main.js"]);
   });
 
-  it("the build's JSON copy of eld's table is eld's table", async () => {
-    const copy: unknown = JSON.parse(readFileSync(eldJsonPath(), "utf8"));
-    const original = (await import(new URL("../ngrams/small.js", import.meta.resolve("eld/small")).href)) as { ngramsData: unknown };
-    expect(copy).toEqual(original.ngramsData);
+  it("the build's JSON copy of eld's table, cut to our languages, detects as eld's own table", async () => {
+    const copy = JSON.parse(readFileSync(eldJsonPath(), "utf8")) as NgramsData;
+    const original = await eldTable();
+    expect(copy.languages).toEqual(original.languages);
+    expect(Object.keys(copy.ngrams).length).toBeLessThan(Object.keys(original.ngrams).length / 2);
+    const fromCopy = await eldFactory();
+    const { eld } = await import("eld/small");
+    // Whole summaries and their first three words, in every language eld is asked about.
+    const kb = loadKnowledge(knowledgeDir());
+    for (const subset of [ELD_LATIN, ELD_ARABIC_SCRIPT]) {
+      const a = fromCopy();
+      const b = eld.newInstance();
+      a.setLanguageSubset(subset);
+      b.setLanguageSubset(subset);
+      const texts = kb.services.slice(0, 40).flatMap((sv) => subset.map((l) => sv.text[l as Lang]?.summary ?? "")).filter(Boolean);
+      expect(texts.length).toBeGreaterThan(100);
+      for (const text of [...texts, ...texts.map((t) => t.split(" ").slice(0, 3).join(" "))]) {
+        const [ra, rb] = [a.detect(text), b.detect(text)];
+        expect(ra.language).toBe(rb.language);
+        expect(ra.getScores()).toEqual(rb.getScores());
+      }
+    }
   });
 
   it("starts, serves the pages and the web chat, and exits 0 on SIGTERM", async () => {
