@@ -331,17 +331,36 @@ export class SqlStore implements Store {
   }
 
   async saveTurn(c: Conversation, messages: NewMessage[], expectedState?: ConversationState): Promise<{ messages: StoredMessage[]; conflict: boolean }> {
-    return this.db.transaction(async (tx) => {
-      // Conditional update: if an operator changed the state meanwhile, no row is updated and the bot's part is dropped.
-      const updated = await tx.query(
-        `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now()
-         WHERE id = $1 AND ($8::text IS NULL OR state = $8) RETURNING id`,
-        [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt, expectedState ?? null],
-      );
-      const conflict = expectedState !== undefined && updated.rows.length === 0;
-      if (conflict) messages = messages.filter((m) => m.sender === "user");
-      return { messages: await insertMessages(tx, c.id, messages), conflict };
+    // One statement, so atomic without a transaction (a transaction is four round trips: BEGIN, UPDATE, INSERT,
+    // COMMIT). The update is conditional: if an operator changed the state meanwhile, no row is updated and only the
+    // person's messages are stored (the bot's part is dropped).
+    const values: unknown[] = [c.id, c.state, c.lang, JSON.stringify(c.profile), JSON.stringify(c.context), c.urgent, c.handoffAt, expectedState ?? null];
+    const update = `UPDATE conversations SET state = $2, lang = $3, profile = $4, context = $5, urgent = $6, handoff_at = $7, updated_at = now()
+       WHERE id = $1 AND ($8::text IS NULL OR state = $8) RETURNING id`;
+    if (!messages.length) {
+      const { rows } = await this.db.query(update, values);
+      return { messages: [], conflict: expectedState !== undefined && rows.length === 0 };
+    }
+    const rows = messages.map((m, i) => {
+      values.push(m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null);
+      const n = values.length;
+      return `(${i}, $${n - 4}::text, $${n - 3}::text, $${n - 2}::text, $${n - 1}::jsonb, $${n}::text)`;
     });
+    // Ids come from the sequence in the order of the rows. The outer join returns one row even when nothing was
+    // inserted, with the number of conversations updated (0 or 1).
+    const { rows: result } = await this.db.query<MessageRow & { updated: number | string }>(
+      `WITH updated AS (${update}),
+       turn (ord, sender, kind, text, payload, client_id) AS (VALUES ${rows.join(", ")}),
+       inserted AS (
+         INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id)
+         SELECT $1, sender, kind, text, payload, client_id FROM turn
+         WHERE sender = 'user' OR $8::text IS NULL OR EXISTS (SELECT 1 FROM updated) ORDER BY ord
+         RETURNING *)
+       SELECT inserted.*, (SELECT count(*) FROM updated) AS updated FROM (SELECT 1) one LEFT JOIN inserted ON true`,
+      values,
+    );
+    const conflict = expectedState !== undefined && Number(result[0]?.updated ?? 0) === 0;
+    return { messages: result.filter((r) => r.id !== null).map(toMessage).sort((a, b) => a.id - b.id), conflict };
   }
 
   async listMessages(conversationId: string, afterId = 0): Promise<StoredMessage[]> {
