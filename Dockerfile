@@ -21,4 +21,4 @@ VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # The compiled server, with the flags of `npm start` (package.json): see README, "Memory".
-CMD ["node", "--heap-growing-percent=20", "dist/src/main.js"]
+CMD ["node", "--heap-growing-percent=20", "--max-semi-space-size=2", "dist/src/main.js"]
