@@ -99,14 +99,6 @@ export class ImpactIndex {
     this.touched = new Int32Array(n);
   }
 
-  get documentCount(): number {
-    return this.p.keys.length;
-  }
-
-  has(term: string): boolean {
-    return this.termIds.has(term);
-  }
-
   static build(docs: readonly ImpactDoc[], fieldBoosts: readonly number[]): ImpactIndex {
     const n = docs.length;
     const nf = fieldBoosts.length;
