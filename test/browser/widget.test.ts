@@ -156,6 +156,41 @@ describe.skipIf(!hasChromium)("the embeddable web chat widget in a real browser"
     await ctx.close();
   });
 
+  it("shows its own labels in each of the 18 languages, in the language's script", async () => {
+    const SCRIPT: Record<string, RegExp> = {
+      zh: /\p{Script=Han}/u, bn: /\p{Script=Bengali}/u, si: /\p{Script=Sinhala}/u, ti: /\p{Script=Ethiopic}/u,
+      ar: /\p{Script=Arabic}/u, fa: /\p{Script=Arabic}/u, ur: /\p{Script=Arabic}/u, ps: /\p{Script=Arabic}/u,
+      uk: /\p{Script=Cyrillic}/u, ru: /\p{Script=Cyrillic}/u,
+    };
+    // The browser's language chooses the widget's first language.
+    const labels = async (lang: string) => {
+      const ctx = await newContext(browser, "desktop", { locale: lang });
+      const page = await ctx.newPage();
+      await openWidget(page, srv.base);
+      const l = {
+        lang: await page.locator(W.panel).getAttribute("lang"),
+        exit: await page.locator(W.exit).innerText(),
+        human: await page.locator(W.human).innerText(),
+        automated: await page.locator("#orienta-automated").innerText(),
+        placeholder: (await page.locator(W.input).getAttribute("placeholder")) ?? "",
+      };
+      await ctx.close();
+      return l;
+    };
+    const en = await labels("en");
+    expect(en.lang).toBe("en");
+    const LANGS = ["it", "fr", "es", "ar", "uk", "ru", "zh", "bn", "tl", "si", "ur", "fa", "ps", "so", "ti", "sq", "ro"];
+    for (const lang of LANGS) {
+      const l = await labels(lang);
+      expect(l.lang).toBe(lang);
+      for (const key of ["exit", "human", "automated", "placeholder"] as const) {
+        // A missing label falls back to English: that is what this catches.
+        expect(l[key], `${lang} ${key}`).not.toBe(en[key]);
+        if (SCRIPT[lang]) expect(l[key], `${lang} ${key}`).toMatch(SCRIPT[lang]!);
+      }
+    }
+  });
+
   it("renders an Arabic conversation right to left", async () => {
     const ctx = await newContext(browser, "phone", { locale: "ar" });
     const page = await ctx.newPage();
