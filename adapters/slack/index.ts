@@ -118,15 +118,16 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
   });
   const bolt = new BoltApp({ authorize, receiver, logger, clientOptions });
 
-  const threads = new BoundedMap<string, Thread>(10_000);
-  const byTs = new BoundedMap<string, string>(10_000);
   const seenMessages = new BoundedMap<string, true>(5_000);
   const perConversation = new KeyedQueue();
 
-  const remember = (conversationId: string, thread: Thread) => {
-    threads.set(conversationId, thread);
-    byTs.set(thread.ts, conversationId);
+  // Thread links live in the database, so that every instance (and this one after a restart) finds them.
+  const threadOf = async (conversationId: string): Promise<Thread | undefined> => {
+    const t = await app.store.getSlackThread({ conversationId });
+    return t ? { ts: t.ts, state: t.state, card: t.card as unknown as QueueCard } : undefined;
   };
+  const remember = (conversationId: string, thread: Thread) =>
+    app.store.saveSlackThread({ conversationId, ts: thread.ts, state: thread.state, card: { ...thread.card } });
 
   const ephemeral = (user: string, text: string, threadTs?: string) =>
     web.chat.postEphemeral({ channel: opts.channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) }).catch((e: unknown) => log.warn({ err: String(e) }, "slack ephemeral failed"));
@@ -155,26 +156,26 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
   }
 
   async function onState(e: ConversationEvents["state"]): Promise<void> {
-    const thread = threads.get(e.conversationId);
+    const thread = await threadOf(e.conversationId);
     if (e.state === "waiting_for_operator") {
       const c = await card(e.conversationId, e.urgent, e.lang);
       const { text, blocks } = queueBlocks(c, await status(e));
       if (!thread) {
         const r = await web.chat.postMessage({ channel: opts.channel, text, blocks, unfurl_links: false });
-        if (r.ts) remember(e.conversationId, { ts: r.ts, card: c, state: e.state });
+        if (r.ts) await remember(e.conversationId, { ts: r.ts, card: c, state: e.state });
         return;
       }
       await web.chat.update({ channel: opts.channel, ts: thread.ts, text, blocks });
       if (thread.state !== "waiting_for_operator")
         await web.chat.postMessage({ channel: opts.channel, thread_ts: thread.ts, text: `${c.urgent ? "🚨 " : ""}Back in the queue.`, reply_broadcast: true });
-      remember(e.conversationId, { ts: thread.ts, card: c, state: e.state });
+      await remember(e.conversationId, { ts: thread.ts, card: c, state: e.state });
       return;
     }
     if (!thread) return;
     const c = { ...thread.card, urgent: e.urgent };
     const { text, blocks } = queueBlocks(c, await status(e));
     await web.chat.update({ channel: opts.channel, ts: thread.ts, text, blocks });
-    remember(e.conversationId, { ...thread, card: c, state: e.state });
+    await remember(e.conversationId, { ...thread, card: c, state: e.state });
   }
 
   // Events of this instance only: with several instances each event is posted by the instance where it happened.
@@ -187,7 +188,7 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
     if (e.message.sender !== "user") return;
     void perConversation
       .run(e.conversationId, async () => {
-        const thread = threads.get(e.conversationId);
+        const thread = await threadOf(e.conversationId);
         if (!thread || (thread.state !== "waiting_for_operator" && thread.state !== "with_operator")) return;
         await web.chat.postMessage({ channel: opts.channel, thread_ts: thread.ts, text: `👤 ${escapeSlack(describePersonMessage(e.message))}`, unfurl_links: false });
       })
@@ -206,9 +207,10 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
       const user = body.user.id;
       const conversationId = action.value ?? "";
       const threadTs = (body.message?.thread_ts as string | undefined) ?? body.message?.ts;
-      if (threadTs && !threads.has(conversationId) && conversationId) {
+      // A post whose link was lost (posted before links were stored) is linked again by pressing one of its buttons.
+      if (threadTs && conversationId && !(await threadOf(conversationId))) {
         const c = await app.store.getConversation(conversationId);
-        if (c) remember(conversationId, { ts: threadTs, card: await card(conversationId, c.urgent, c.lang), state: c.state });
+        if (c) await remember(conversationId, { ts: threadTs, card: await card(conversationId, c.urgent, c.lang), state: c.state });
       }
       const op = await app.store.findOperatorBySlack(user);
       if (!op) {
@@ -235,7 +237,7 @@ export function createSlackChannel(app: App, opts: SlackChannelOptions): SlackCh
     const key = m.client_msg_id ?? m.ts;
     if (seenMessages.has(key)) return; // Slack delivers an event again when it got no answer in time
     seenMessages.set(key, true);
-    const conversationId = byTs.get(m.thread_ts);
+    const conversationId = (await app.store.getSlackThread({ ts: m.thread_ts }))?.conversationId;
     if (!conversationId) return;
     const op = await app.store.findOperatorBySlack(m.user);
     if (!op) return;

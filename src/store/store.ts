@@ -93,6 +93,14 @@ export interface NewMessage {
   clientId?: string;
 }
 
+/** A conversation's post in the Slack operators' channel. `card` is what the post shows (adapters/slack/format.ts). */
+export interface SlackThread {
+  conversationId: string;
+  ts: string;
+  state: ConversationState;
+  card: Record<string, unknown>;
+}
+
 export interface Store {
   createConversation(input: { channel: string; externalRef?: string; tokenHash?: string; lang?: Lang }): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | undefined>;
@@ -140,6 +148,9 @@ export interface Store {
   getOperator(id: string): Promise<Operator | undefined>;
   findOperatorBySlack(slackUserId: string): Promise<Operator | undefined>;
   listOperators(): Promise<Operator[]>;
+  /** The Slack thread of a conversation (by conversation, or by the thread's ts), shared by every instance. */
+  getSlackThread(by: { conversationId: string } | { ts: string }): Promise<SlackThread | undefined>;
+  saveSlackThread(thread: SlackThread): Promise<void>;
   createSession(sessionHash: string, operatorId: string, csrfToken: string, expiresAt: Date): Promise<void>;
   getSession(sessionHash: string): Promise<OperatorSession | undefined>;
   touchSession(sessionHash: string, expiresAt: Date): Promise<void>;
@@ -481,6 +492,24 @@ export class SqlStore implements Store {
   async findOperatorBySlack(slackUserId: string): Promise<Operator | undefined> {
     const { rows } = await this.db.query<OperatorRow>("SELECT * FROM operators WHERE slack_user_id = $1", [slackUserId]);
     return rows[0] ? toOperator(rows[0]) : undefined;
+  }
+
+  async getSlackThread(by: { conversationId: string } | { ts: string }): Promise<SlackThread | undefined> {
+    const [column, value] = "ts" in by ? ["ts", by.ts] : ["conversation_id", by.conversationId];
+    const { rows } = await this.db.query<{ conversation_id: string; ts: string; state: ConversationState; card: Record<string, unknown> }>(
+      `SELECT * FROM slack_threads WHERE ${column} = $1`,
+      [value],
+    );
+    const r = rows[0];
+    return r ? { conversationId: r.conversation_id, ts: r.ts, state: r.state, card: r.card } : undefined;
+  }
+
+  async saveSlackThread(t: SlackThread): Promise<void> {
+    await this.db.query(
+      `INSERT INTO slack_threads (conversation_id, ts, state, card) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (conversation_id) DO UPDATE SET ts = EXCLUDED.ts, state = EXCLUDED.state, card = EXCLUDED.card`,
+      [t.conversationId, t.ts, t.state, JSON.stringify(t.card)],
+    );
   }
 
   async listOperators(): Promise<Operator[]> {

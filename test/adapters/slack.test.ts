@@ -152,6 +152,29 @@ describe("Slack operators' channel", () => {
     await fake.waitFor(() => fake.of("chat.postMessage").some((b) => b.thread_ts === conv.ts && String(b.text).includes("stazione Centrale")));
   });
 
+  it("keeps thread links in the database: another instance (or this one restarted) relays a reply in the thread", async () => {
+    // A second adapter on the same database, with nothing in memory: Slack may send the event to any instance.
+    const other = createSlackChannel(app, { botToken: "xoxb-test", signingSecret: SECRET, channel: CHANNEL, apiUrl: fake.apiUrl, botId: "B_BOT", botUserId: "U_BOT", processBeforeResponse: true });
+    const web = express();
+    web.use(other.router);
+    const s2 = await new Promise<Server>((resolve) => {
+      const s = web.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    try {
+      expect((await app.store.getSlackThread({ ts: conv.ts }))?.conversationId).toBe(conv.id);
+      const body = JSON.stringify({ token: "x", team_id: "T1", api_app_id: "A1", type: "event_callback", event_id: "Ev-other", event_time: 1,
+        event: { type: "message", channel: CHANNEL, channel_type: "channel", user: "U_ANA", text: "Ti scrivo dall'altra istanza", ts: `${Date.now() / 1000}`, thread_ts: conv.ts, client_msg_id: "m-other" } });
+      const r = await fetch(`http://127.0.0.1:${(s2.address() as AddressInfo).port}/slack/events`, { method: "POST", headers: slackHeaders(SECRET, body, "application/json"), body });
+      expect(r.status).toBe(200);
+      const transcript = await app.store.listMessages(conv.id);
+      expect(transcript.filter((m) => m.sender === "operator").map((m) => m.text)).toContain("Ti scrivo dall'altra istanza");
+    } finally {
+      await other.stop();
+      s2.closeAllConnections();
+      await new Promise<void>((r) => s2.close(() => r()));
+    }
+  });
+
   it("ignores the bot's own messages and other channels", async () => {
     const before = (await app.store.listMessages(conv.id)).length;
     await postEvent({ type: "message", channel: CHANNEL, user: "U_ANA", bot_id: "B_BOT", text: "echo", ts: "1.1", thread_ts: conv.ts });
@@ -184,6 +207,16 @@ describe("Slack operators' channel", () => {
     const r = await fetch(url, { method: "POST", headers: slackHeaders(SECRET, body, "application/json"), body });
     expect(r.status).toBe(200);
     expect(await r.text()).toContain("abc123");
+  });
+});
+
+describe("Slack thread links", () => {
+  it("are erased with the conversation", async () => {
+    const c = await waitingConversation("Cerco un corso di italiano");
+    expect(await app.store.getSlackThread({ conversationId: c.id })).toMatchObject({ ts: c.ts, state: "waiting_for_operator" });
+    await app.store.deleteConversation(c.id);
+    expect(await app.store.getSlackThread({ conversationId: c.id })).toBeUndefined();
+    expect(await app.store.getSlackThread({ ts: c.ts })).toBeUndefined();
   });
 });
 
