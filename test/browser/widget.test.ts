@@ -162,20 +162,22 @@ describe.skipIf(!hasChromium)("the embeddable web chat widget in a real browser"
       ar: /\p{Script=Arabic}/u, fa: /\p{Script=Arabic}/u, ur: /\p{Script=Arabic}/u, ps: /\p{Script=Arabic}/u,
       uk: /\p{Script=Cyrillic}/u, ru: /\p{Script=Cyrillic}/u,
     };
-    // The browser's language chooses the widget's first language.
+    // One page; the language is the one the widget saved (as after the person chose it), read again at each reload.
+    const ctx = await newContext(browser, "desktop");
+    const page = await ctx.newPage();
+    await openWidget(page, srv.base);
     const labels = async (lang: string) => {
-      const ctx = await newContext(browser, "desktop", { locale: lang });
-      const page = await ctx.newPage();
-      await openWidget(page, srv.base);
-      const l = {
+      await page.evaluate((l) => localStorage.setItem("orienta.widget.v1", JSON.stringify({ lang: l, open: true })), lang);
+      await page.reload();
+      if (!(await page.locator(W.input).isVisible())) await page.locator(W.launcher).click();
+      await page.locator(W.input).waitFor({ state: "visible" });
+      return {
         lang: await page.locator(W.panel).getAttribute("lang"),
         exit: await page.locator(W.exit).innerText(),
         human: await page.locator(W.human).innerText(),
         automated: await page.locator("#orienta-automated").innerText(),
         placeholder: (await page.locator(W.input).getAttribute("placeholder")) ?? "",
       };
-      await ctx.close();
-      return l;
     };
     const en = await labels("en");
     expect(en.lang).toBe("en");
@@ -189,7 +191,8 @@ describe.skipIf(!hasChromium)("the embeddable web chat widget in a real browser"
         if (SCRIPT[lang]) expect(l[key], `${lang} ${key}`).toMatch(SCRIPT[lang]!);
       }
     }
-  });
+    await ctx.close();
+  }, 120_000);
 
   it("renders an Arabic conversation right to left", async () => {
     const ctx = await newContext(browser, "phone", { locale: "ar" });
