@@ -196,6 +196,20 @@ export class ImpactIndex {
     return new ImpactIndex(p);
   }
 
+  /** For every term, in how many documents of each group it appears: [term, group, count]. */
+  *groupCounts(): Generator<[string, number, number]> {
+    const { terms, offsets, docs, groups } = this.p;
+    const counts = new Map<number, number>();
+    for (let t = 0; t < terms.length; t++) {
+      counts.clear();
+      for (let j = offsets[t]!; j < offsets[t + 1]!; j++) {
+        const g = groups[docs[j]!]!;
+        counts.set(g, (counts.get(g) ?? 0) + 1);
+      }
+      for (const [group, n] of counts) yield [terms[t]!, group, n];
+    }
+  }
+
   /**
    * The best documents for weighted terms (terms the index does not know are ignored). Origins number the words of the
    * question: a document's summed score is multiplied by how many distinct origins it matched.

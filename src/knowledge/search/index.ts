@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
@@ -96,17 +96,20 @@ function withoutPlaces(text: string, places: Set<string>): string {
 }
 
 /**
- * In how many services (per language) each term appears: the rarer a word of the question is among the texts of its
- * language, the more it says what the person needs ("lentes" against "dinero", "ayuda").
+ * In how many services (per language, "lang|term") each term appears: the rarer a word of the question is among the
+ * texts of its language, the more it says what the person needs ("lentes" against "dinero", "ayuda"). Read off the
+ * lexical index, which holds one document per (service, language); with it, the terms of each language (the typo
+ * matching's vocabularies).
  */
-function documentFrequency(kb: KnowledgeBase, places: Set<string>): Map<string, number> {
+function documentFrequency(lexical: ImpactIndex): { df: Map<string, number>; words: Map<Lang, string[]> } {
   const df = new Map<string, number>();
-  for (const s of kb.services)
-    for (const d of lexDocs(s, places)) {
-      const seen = new Set(`${d.names} ${d.keywords} ${d.phraseWords} ${d.body}`.split(" ").filter(Boolean));
-      for (const t of seen) df.set(`${d.lang}|${t}`, (df.get(`${d.lang}|${t}`) ?? 0) + 1);
-    }
-  return df;
+  const words = new Map<Lang, string[]>();
+  for (const [term, group, n] of lexical.groupCounts()) {
+    const lang = LANGUAGES[group]!;
+    df.set(`${lang}|${term}`, n);
+    (words.get(lang) ?? words.set(lang, []).get(lang)!).push(term);
+  }
+  return { df, words };
 }
 
 function impactDoc(d: LexDoc): ImpactDoc {
@@ -171,27 +174,22 @@ export interface SearchOptions {
 
 export class HybridIndex {
   private readonly typos: TypoExpander;
+  /** In how many services each term appears, per language ("lang|term"). */
+  private readonly df: Map<string, number>;
 
   private constructor(
     private readonly kb: KnowledgeBase,
     private readonly lexical: ImpactIndex,
     /** One vector index per language: a question is compared with its own language and Italian, no filter needed. */
     private readonly vectors: Map<Lang, HNSWLib>,
-    /** In how many services each term appears, per language ("lang|term"): persisted with the index. */
-    private readonly df: Map<string, number>,
     private readonly names: NameIndex = new NameIndex(kb),
     private readonly places: Set<string> = placeWords(kb),
   ) {
     // Typo and prefix matching look at the terms of the languages searched (words, stems and phrase pairs, as
     // MiniSearch's own matching did: measured, leaving stems or pairs out changes the ranking).
-    const words = new Map<string, string[]>();
-    for (const key of df.keys()) {
-      const bar = key.indexOf("|");
-      const term = key.slice(bar + 1);
-      const lang = key.slice(0, bar);
-      (words.get(lang) ?? words.set(lang, []).get(lang)!).push(term);
-    }
-    this.typos = new TypoExpander((lang) => words.get(lang) ?? []);
+    const { df, words } = documentFrequency(lexical);
+    this.df = df;
+    this.typos = new TypoExpander((lang) => words.get(lang as Lang) ?? []);
   }
 
   /** Extra weight of a rare word of the question, on top of BM25's own. */
@@ -236,8 +234,7 @@ export class HybridIndex {
         );
         loading.catch(() => undefined);
         const lexical = ImpactIndex.load(join(dir, "lexical"));
-        const df = new Map<string, number>(JSON.parse(readFileSync(join(dir, "df.json"), "utf8")) as [string, number][]);
-        return new HybridIndex(kb, lexical, new Map(await loading), df);
+        return new HybridIndex(kb, lexical, new Map(await loading));
       } catch {
         // A damaged cache is rebuilt below.
       }
@@ -261,7 +258,7 @@ export class HybridIndex {
       }
       if (docs.length) vectors.set(lang, await HNSWLib.fromDocuments(docs, embeddings));
     }
-    return new HybridIndex(kb, lexical, vectors, documentFrequency(kb, places));
+    return new HybridIndex(kb, lexical, vectors);
   }
 
   private async persist(dir: string): Promise<void> {
@@ -269,7 +266,6 @@ export class HybridIndex {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     this.lexical.save(join(tmp, "lexical"));
-    writeFileSync(join(tmp, "df.json"), JSON.stringify([...this.df]));
     for (const [lang, v] of this.vectors) await v.save(join(tmp, "vectors", lang));
     writeFileSync(join(tmp, "complete"), new Date().toISOString());
     rmSync(dir, { recursive: true, force: true });

@@ -141,6 +141,15 @@ describe("ImpactIndex queries", () => {
     expect(impact.score(query(words, [1, 1]), { limit: 5 })).toEqual(top);
   });
 
+  it("counts the documents of each group holding each term", () => {
+    const expected = new Map<string, number>();
+    for (const d of docs)
+      for (const t of new Set([d.name, d.summary, d.keywords].join(" ").split(" ").filter(Boolean)))
+        expected.set(`${d.lang}|${t}`, (expected.get(`${d.lang}|${t}`) ?? 0) + 1);
+    const got = new Map([...impact.groupCounts()].map(([t, g, n]) => [`${LANGUAGES[g]}|${t}`, n]));
+    expect(got).toEqual(expected);
+  });
+
   it("saves and loads the same index, and refuses damaged files", () => {
     const dir = mkdtempSync(join(tmpdir(), "orienta-impact-"));
     impact.save(dir);
