@@ -234,16 +234,24 @@ function toMessage(r: MessageRow): StoredMessage {
   };
 }
 
+/**
+ * Adds each message's columns (sender, kind, text, payload, client_id) to a statement's `values`; returns, per message,
+ * their placeholders ("$4", "$5"…).
+ */
+function messageParams(values: unknown[], messages: NewMessage[]): string[][] {
+  return messages.map((m) => {
+    values.push(m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null);
+    const n = values.length;
+    return [n - 4, n - 3, n - 2, n - 1, n].map((k) => `$${k}`);
+  });
+}
+
 /** Appends messages to a conversation inside the caller's transaction, in order. */
 async function insertMessages(tx: Pick<SqlClient, "query">, conversationId: string, messages: NewMessage[]): Promise<StoredMessage[]> {
   if (!messages.length) return [];
   // One statement for the whole turn; ids come from the sequence in the order of the rows.
   const values: unknown[] = [conversationId];
-  const rows = messages.map((m) => {
-    values.push(m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null);
-    const n = values.length;
-    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-  });
+  const rows = messageParams(values, messages).map((p) => `($1, ${p.join(", ")})`);
   const { rows: inserted } = await tx.query<MessageRow>(
     `INSERT INTO messages (conversation_id, sender, kind, text, payload, client_id) VALUES ${rows.join(", ")} RETURNING *`,
     values,
@@ -352,11 +360,8 @@ export class SqlStore implements Store {
       const { rows } = await this.db.query(update, values);
       return { messages: [], conflict: expectedState !== undefined && rows.length === 0 };
     }
-    const rows = messages.map((m, i) => {
-      values.push(m.sender, m.kind, m.text, JSON.stringify(m.payload ?? {}), m.clientId ?? null);
-      const n = values.length;
-      return `(${i}, $${n - 4}::text, $${n - 3}::text, $${n - 2}::text, $${n - 1}::jsonb, $${n}::text)`;
-    });
+    const rows = messageParams(values, messages).map(([sender, kind, text, payload, clientId], i) =>
+      `(${i}, ${sender}::text, ${kind}::text, ${text}::text, ${payload}::jsonb, ${clientId}::text)`);
     // Ids come from the sequence in the order of the rows. The outer join returns one row even when nothing was
     // inserted, with the number of conversations updated (0 or 1).
     const { rows: result } = await this.db.query<MessageRow & { updated: number | string }>(
